@@ -1,0 +1,48 @@
+# ctxprobe: the one entry point for people.  make run | make test | make bench | make native
+# Every target finds a JDK >= 25 itself (scripts/find-jdk.sh) and exports JAVA_HOME for Maven.
+
+SHELL := /bin/bash
+MVN   ?= mvn
+MVN_FLAGS ?= -B -q -Dstyle.color=never
+JAVA_HOME_FOUND = $(shell scripts/find-jdk.sh)
+WITH_JDK = export JAVA_HOME="$$(scripts/find-jdk.sh)" || exit 2; export PATH="$$JAVA_HOME/bin:$$PATH";
+
+CLI_JAR   := probes/target/ctxprobe.jar
+BENCH_JAR := bench/target/ctxprobe-bench.jar
+
+.PHONY: all build run test native native-check bench bench-c clean jdk
+
+all: build
+
+jdk:
+	@scripts/find-jdk.sh >/dev/null
+
+native:
+	$(MAKE) -C native
+
+native-check: native
+	$(MAKE) -C native check
+
+# Native library and jars, no tests.
+build: native jdk
+	@$(WITH_JDK) $(MVN) $(MVN_FLAGS) -DskipTests package
+
+# Build, then the quick suite and its summary.
+run: build
+	./ctxprobe run --quick
+
+# C tests, then every JUnit test (mvn verify).
+test: native-check jdk
+	@$(WITH_JDK) $(MVN) -B -Dstyle.color=never verify
+
+# JMH benchmarks and the plain-C reference programs; see bench/README.md and bench/RESULTS.md.
+bench: build bench-c
+	bench/run-bench.sh
+
+bench-c:
+	$(MAKE) -C bench/c
+
+clean:
+	$(MAKE) -C native clean
+	$(MAKE) -C bench/c clean
+	@$(WITH_JDK) $(MVN) $(MVN_FLAGS) clean

@@ -1,0 +1,119 @@
+/*
+ * ctxprobe.h — the C ABI of libctxprobe: the one contract between Java and C.
+ *
+ * Java orchestrates; C runs the hot loops. Java binds exactly these symbols (one Java binding class,
+ * io.ctxprobe.linux.CtxprobeLib, with each prototype above its handle). Rules for every function:
+ *   - plain scalar and pointer arguments only: no struct is passed by value or shared by layout;
+ *     objects that live across calls are opaque handles created and freed here;
+ *   - a function that can fail returns a negative errno (-EINVAL, ...) and never exits or prints;
+ *   - sample arrays are caller-owned: `batches` elements of int64_t, written in order;
+ *   - nothing here calls back into the JVM. A forked or cloned child runs only code in this library
+ *     and leaves with _exit / SYS_exit.
+ *
+ * Batch protocol (every *_run function): run `warmup` unmeasured batches, then `batches` measured
+ * batches of `ops` operations each. wall_ns[i] is the CLOCK_MONOTONIC time of measured batch i;
+ * cpu_ns[i] (when cpu_ns is not NULL) is its CLOCK_THREAD_CPUTIME_ID time, read at the batch's edges
+ * only — on hosts where that clock is a system call it must never be read inside a batch.
+ *
+ * Minimum glibc: 2.34 (pthread symbols bind to GLIBC_2.34 when built on 2.34+).
+ */
+#ifndef CTXPROBE_H
+#define CTXPROBE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a prototype or a meaning below changes; Java refuses a library with another. */
+#define CTXPROBE_ABI_VERSION 1
+
+int32_t ctxprobe_abi_version(void);
+
+/* ---- clock.c: the timer and its own cost ------------------------------------------------------- */
+
+/* CLOCK_MONOTONIC in ns (vDSO on most hosts). */
+int64_t ctxprobe_now_ns(void);
+
+/* CLOCK_THREAD_CPUTIME_ID in ns for the calling thread (a real system call on some hosts). */
+int64_t ctxprobe_thread_cpu_ns(void);
+
+/* Median cost in ns (x1000, i.e. picoseconds) of one ctxprobe_now_ns() read, over `reads` back-to-back
+ * pairs; returns a negative errno on bad input. */
+int64_t ctxprobe_timer_cost_ps(int64_t reads);
+
+/* ---- cpuid.c: raw CPUID, for host facts (vendor, family/model, hypervisor leaf, TLB leaves) ----- */
+
+/* Executes CPUID(leaf, subleaf) and stores eax, ebx, ecx, edx in out[0..3]. Returns 0. */
+int32_t ctxprobe_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *out);
+
+/* ---- syscall_loop.c: syscall.null ------------------------------------------------------------- */
+
+/* Batches of `ops` raw getppid system calls (syscall(SYS_getppid): never cached by libc).
+ * Returns 0 or a negative errno. */
+int32_t ctxprobe_syscall_null_run(int64_t warmup, int64_t batches, int64_t ops,
+                                  int64_t *wall_ns, int64_t *cpu_ns);
+
+/* ---- fiber.c + switch_*.S: fiber.switch --------------------------------------------------------- */
+
+/* Fiber switch implementations. */
+#define CTXPROBE_FIBER_ASM        1  /* hand-written switch: callee-saved GPRs + x87 CW + MXCSR   */
+#define CTXPROBE_FIBER_ASM_NOFPU  2  /* hand-written switch without the x87 CW / MXCSR save       */
+#define CTXPROBE_FIBER_UCONTEXT   3  /* glibc swapcontext (saves the signal mask: a system call)  */
+
+/* Two fibers on the calling thread ping-pong `ops` round trips per batch (a round trip is two
+ * switches: main -> fiber -> main). Stacks are mmap'd with a PROT_NONE guard page below them and
+ * unmapped before returning. Returns 0 or a negative errno (-EINVAL for an unknown kind). */
+int32_t ctxprobe_fiber_switch_run(int32_t kind, int64_t warmup, int64_t batches, int64_t ops,
+                                  int64_t *wall_ns, int64_t *cpu_ns);
+
+/* ---- pingpong.c: thread.switch ------------------------------------------------------------------
+ * Two kernel threads bounce a token. Java creates both with pthread_create(ctxprobe_pingpong_main,
+ * ctxprobe_pingpong_side(pp, 0 or 1)), so the threads are created from Java through FFM while their
+ * bodies live here. Sequence:
+ *   pp = ctxprobe_pingpong_new(...);  pthread_create x2;  ctxprobe_pingpong_wait_ready(pp, ms)
+ *   -> both threads have published their tid and wait for go; Java may now pin them
+ *      (sched_setaffinity on the tid) and open per-thread counters, handing the fds over with
+ *      ctxprobe_pingpong_set_counter_fd();
+ *   ctxprobe_pingpong_go(pp);  pthread_join x2;  ctxprobe_pingpong_error(pp);  read results;
+ *   ctxprobe_pingpong_free(pp).
+ * Side 0 (ping) times each batch; both sides count their own round trips, so each side reads its
+ * counters (perf fds and getrusage(RUSAGE_THREAD)) exactly at the first and last measured round trip.
+ * ctxprobe_pingpong_abort() wakes every waiter and makes both threads return (deadline, Ctrl-C). */
+
+#define CTXPROBE_MECH_FUTEX 1   /* FUTEX_WAIT/FUTEX_WAKE on one shared word (private futex)      */
+
+#define CTXPROBE_COUNTER_SLOTS 4 /* perf fds per side; slot meaning is the caller's              */
+
+typedef struct ctxprobe_pingpong ctxprobe_pingpong;
+
+/* Returns NULL on bad input (mechanism unknown, batches/ops <= 0) or allocation failure. */
+ctxprobe_pingpong *ctxprobe_pingpong_new(int32_t mechanism, int64_t warmup, int64_t batches,
+                                         int64_t ops);
+void *ctxprobe_pingpong_side(ctxprobe_pingpong *pp, int32_t side);
+void *ctxprobe_pingpong_main(void *side);                       /* the pthread body */
+/* 0 when both sides are ready, -ETIMEDOUT, or the first thread's negative errno. */
+int32_t ctxprobe_pingpong_wait_ready(ctxprobe_pingpong *pp, int64_t timeout_ms);
+int32_t ctxprobe_pingpong_tid(ctxprobe_pingpong *pp, int32_t side);
+/* A perf counter fd (or -1) that `side` reads at its measured edges; slot in [0, COUNTER_SLOTS). */
+int32_t ctxprobe_pingpong_set_counter_fd(ctxprobe_pingpong *pp, int32_t side, int32_t slot, int32_t fd);
+void    ctxprobe_pingpong_go(ctxprobe_pingpong *pp);
+void    ctxprobe_pingpong_abort(ctxprobe_pingpong *pp);
+/* 0, or the first negative errno a side hit (-ECANCELED after abort). */
+int32_t ctxprobe_pingpong_error(ctxprobe_pingpong *pp);
+/* Copies side 0's per-batch wall times (batches elements). */
+int32_t ctxprobe_pingpong_samples(ctxprobe_pingpong *pp, int64_t *wall_ns);
+/* CPU the side ran on (sched_getcpu) at its first and at its last measured round trip. */
+int32_t ctxprobe_pingpong_cpu(ctxprobe_pingpong *pp, int32_t side, int32_t at_end);
+/* Counter deltas over the measured batches: slot value (perf fd read; -1 if no fd or read failed). */
+int64_t ctxprobe_pingpong_counter_delta(ctxprobe_pingpong *pp, int32_t side, int32_t slot);
+/* getrusage(RUSAGE_THREAD) deltas over the measured batches: which 0 = ru_nvcsw, 1 = ru_nivcsw. */
+int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which);
+void    ctxprobe_pingpong_free(ctxprobe_pingpong *pp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CTXPROBE_H */
