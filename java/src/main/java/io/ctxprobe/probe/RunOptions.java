@@ -1,0 +1,39 @@
+package io.ctxprobe.probe;
+
+import io.ctxprobe.linux.CpuSet;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What the user asked of a run, validated: the CPUs probes may use (a subset of those allowed to this
+ * process), the placements to measure, the quick flag, and an explicit batch count (null: the
+ * probe's default). Defaults live here and nowhere else.
+ */
+public record RunOptions(CpuSet cpus, Set<Placement> placements, boolean quick, Integer batches) {
+
+    /** Measured batches when not given: enough for a stable median and a p5/p95 that means something. */
+    public static final int DEFAULT_BATCHES = 31;
+    public static final int QUICK_BATCHES = 11;
+    /** A measured batch lasts about this long: thousands of times the timer's read cost. */
+    public static final long DEFAULT_BATCH_NS = 20_000_000L;
+    public static final long QUICK_BATCH_NS = 4_000_000L;
+
+    public RunOptions {
+        if (cpus.isEmpty()) throw new IllegalArgumentException("no CPUs to run on");
+        placements = placements.isEmpty() ? EnumSet.allOf(Placement.class) : EnumSet.copyOf(placements);
+        if (batches != null && batches <= 0) throw new IllegalArgumentException("--batches must be > 0, got " + batches);
+    }
+
+    public int measuredBatches() {
+        return batches != null ? batches : quick ? QUICK_BATCHES : DEFAULT_BATCHES;
+    }
+
+    public int warmupBatches() {
+        return quick ? 2 : 5;
+    }
+
+    public long targetBatchNs() {
+        return quick ? QUICK_BATCH_NS : DEFAULT_BATCH_NS;
+    }
+}

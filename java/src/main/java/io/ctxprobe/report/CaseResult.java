@@ -1,0 +1,61 @@
+package io.ctxprobe.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Stats;
+import io.ctxprobe.measure.TimerCost;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One measured case of one probe. {@code caseId} is a stable slug ("futex/same-core") that compare
+ * and fleet views match on; {@code params} hold the structured parameters (CPUs used, mechanism...).
+ * {@code samples} are the per-batch values in {@code unit} (raw, so later comparisons can test them,
+ * not only the summary); {@code cpuSamples} the per-batch thread CPU time in the same unit where the
+ * loop ran on one thread. Absent values are null (JSON omits them), never zero.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CaseResult(
+        String probe,
+        @JsonProperty("case") String caseId,
+        Map<String, String> params,
+        String unit,
+        Status status,
+        String reason,
+        Stats stats,
+        Stats cpuStats,
+        TimerCost timer,
+        BatchPlan plan,
+        List<Double> samples,
+        List<Double> cpuSamples,
+        List<Counter> counters,
+        List<String> notes,
+        Double wallMs) {
+
+    public CaseResult {
+        params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        counters = counters == null ? List.of() : List.copyOf(counters);
+        notes = notes == null ? List.of() : List.copyOf(notes);
+        samples = samples == null ? null : List.copyOf(samples);
+        cpuSamples = cpuSamples == null ? null : List.copyOf(cpuSamples);
+    }
+
+    public static CaseResult skipped(String probe, String caseId, Map<String, String> params, String unit, String reason) {
+        return new CaseResult(probe, caseId, params, unit, Status.SKIPPED, reason, null, null, null, null,
+                null, null, null, null, null);
+    }
+
+    public static CaseResult failed(String probe, String caseId, Map<String, String> params, String unit, String reason) {
+        return new CaseResult(probe, caseId, params, unit, Status.FAILED, reason, null, null, null, null,
+                null, null, null, null, null);
+    }
+
+    /** "probe/case", the key compare and the console table use. */
+    public String key() {
+        return probe + "/" + caseId;
+    }
+}

@@ -1,0 +1,115 @@
+package io.ctxprobe.report;
+
+import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Stats;
+import io.ctxprobe.measure.TimerCost;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns raw per-batch times into a {@link CaseResult}: ns per batch divided by the units one batch
+ * holds (operations x units per operation, e.g. 2 switches per round trip), stats over batches, the
+ * timer's share, counters and notes. Status starts {@code ok}; {@link #flag} keeps the value and
+ * records why validation failed.
+ */
+public final class CaseResultBuilder {
+
+    private final String probe;
+    private final String caseId;
+    private final String unit;
+    private final Map<String, String> params = new LinkedHashMap<>();
+    private final List<Counter> counters = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private BatchPlan plan;
+    private double unitsPerOp = 1;
+    private long[] wallNs;
+    private long[] cpuNs;
+    private String clock;
+    private double timerReadNs = Double.NaN;
+    private Status status = Status.OK;
+    private String reason;
+    private Double wallMs;
+
+    public CaseResultBuilder(String probe, String caseId, String unit) {
+        this.probe = probe;
+        this.caseId = caseId;
+        this.unit = unit;
+    }
+
+    public CaseResultBuilder param(String name, Object value) {
+        params.put(name, String.valueOf(value));
+        return this;
+    }
+
+    public CaseResultBuilder params(Map<String, String> values) {
+        params.putAll(values);
+        return this;
+    }
+
+    /** The batches as run; {@code unitsPerOp} converts an operation into the case's unit. */
+    public CaseResultBuilder batches(BatchPlan plan, double unitsPerOp, long[] wallNs, long[] cpuNs) {
+        if (wallNs.length != plan.batches()) {
+            throw new IllegalArgumentException("got " + wallNs.length + " batch times for " + plan.batches() + " batches");
+        }
+        this.plan = plan;
+        this.unitsPerOp = unitsPerOp;
+        this.wallNs = wallNs.clone();
+        this.cpuNs = cpuNs == null ? null : cpuNs.clone();
+        return this;
+    }
+
+    public CaseResultBuilder timer(String clock, double readNs) {
+        this.clock = clock;
+        this.timerReadNs = readNs;
+        return this;
+    }
+
+    public CaseResultBuilder counters(List<Counter> values) {
+        counters.addAll(values);
+        return this;
+    }
+
+    public CaseResultBuilder note(String text) {
+        notes.add(text);
+        return this;
+    }
+
+    public CaseResultBuilder wallMs(double ms) {
+        this.wallMs = ms;
+        return this;
+    }
+
+    /** Keeps the measured value but marks the case: its validation failed for {@code why}. */
+    public CaseResultBuilder flag(String why) {
+        status = Status.FLAGGED;
+        reason = reason == null ? why : reason + "; " + why;
+        return this;
+    }
+
+    public CaseResult build() {
+        if (wallNs == null) throw new IllegalStateException(probe + "/" + caseId + ": no batches recorded");
+        double perBatchUnits = plan.opsPerBatch() * unitsPerOp;
+        List<Double> samples = perUnit(wallNs, perBatchUnits);
+        List<Double> cpuSamples = cpuNs == null ? null : perUnit(cpuNs, perBatchUnits);
+        Stats stats = Stats.of(toArray(samples));
+        Stats cpuStats = cpuSamples == null ? null : Stats.of(toArray(cpuSamples));
+        double medianBatchNs = Stats.of(Arrays.stream(wallNs).asDoubleStream().toArray()).median();
+        TimerCost timer = clock == null ? null : TimerCost.of(clock, timerReadNs, medianBatchNs);
+        return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
+                samples, cpuSamples, counters, notes, wallMs);
+    }
+
+    private static List<Double> perUnit(long[] ns, double units) {
+        List<Double> out = new ArrayList<>(ns.length);
+        for (long v : ns) out.add(v / units);
+        return out;
+    }
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}

@@ -1,0 +1,63 @@
+package io.ctxprobe.cli;
+
+import io.ctxprobe.BuildInfo;
+import io.ctxprobe.linux.NativeLibrary;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * ctxprobe's command line. Bad input is one line on stderr and exit code 2; an internal failure is
+ * exit code 1 with the error's message.
+ */
+@Command(name = "ctxprobe",
+        description = "Measures what processes, kernel threads, user threads and fibers really cost on this host.",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        subcommands = {HostCommand.class, ListCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        String platform = NativeLibrary.platformProblem();
+        if (platform != null) {
+            System.err.println("ctxprobe: " + platform);
+            return ExitCodes.USAGE;
+        }
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, a) -> {
+            String command = e.getCommandLine().getCommandName();
+            System.err.println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
+            return ExitCodes.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof UsageException) {
+                System.err.println(commandLine.getCommandName() + ": " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            System.err.println("ctxprobe: internal error: " + e);
+            if (System.getenv("CTXPROBE_DEBUG") != null) e.printStackTrace();
+            return ExitCodes.INTERNAL;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            BuildInfo info = BuildInfo.load();
+            return new String[] {"ctxprobe " + info.version() + (info.commit() != null ? " (" + info.commit() + ")" : "")};
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.ctxprobe.cli;
+
+import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Counter;
+import io.ctxprobe.report.Status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The console table of a run: probe, case, status, median, p5–p95, unit, counts, notes. Counts are
+ * the kernel's context switches (and CPU migrations, where perf gave them) per operation, summed over
+ * the tasks of the case; notes refer to numbered lines printed under the table.
+ */
+final class ResultTable {
+
+    private static final String[] HEADER = {"probe", "case", "status", "median", "p5-p95", "unit", "counts/op", "notes"};
+
+    private ResultTable() {}
+
+    static String progress(List<CaseResult> done) {
+        StringBuilder out = new StringBuilder();
+        for (CaseResult r : done) {
+            out.append(String.format(Locale.ROOT, "  %-14s %-22s %-8s %s%n", r.probe(), r.caseId(), r.status().label(),
+                    r.stats() != null ? number(r.stats().median()) + " " + r.unit() : r.reason()));
+        }
+        return out.toString();
+    }
+
+    static String render(List<CaseResult> results) {
+        List<String[]> rows = new ArrayList<>();
+        List<String> footnotes = new ArrayList<>();
+        for (CaseResult r : results) {
+            List<String> lines = new ArrayList<>();
+            if (r.reason() != null) lines.add(r.status().label() + ": " + r.reason());
+            lines.addAll(r.notes());
+            String refs = "";
+            if (!lines.isEmpty()) {
+                int first = footnotes.size() + 1;
+                footnotes.addAll(lines);
+                refs = lines.size() == 1 ? "[" + first + "]" : "[" + first + "-" + footnotes.size() + "]";
+            }
+            rows.add(new String[] {
+                    r.probe(), r.caseId(), r.status().label(),
+                    r.stats() != null ? number(r.stats().median()) : "-",
+                    r.stats() != null ? number(r.stats().p5()) + "-" + number(r.stats().p95()) : "-",
+                    r.unit(), counts(r), refs});
+        }
+        StringBuilder out = new StringBuilder(table(rows));
+        for (int i = 0; i < footnotes.size(); i++) {
+            out.append(String.format("  [%d] %s%n", i + 1, footnotes.get(i)));
+        }
+        return out.toString();
+    }
+
+    /** "2.00 cs, 0 mig": switches per op from the best source each task had, migrations where counted. */
+    static String counts(CaseResult r) {
+        if (r.status() == Status.SKIPPED || r.status() == Status.FAILED || r.counters().isEmpty()) return "-";
+        double switches = 0;
+        double migrations = 0;
+        boolean anyMigrations = false;
+        List<String> tasks = r.counters().stream().map(Counter::task).distinct().toList();
+        for (String task : tasks) {
+            List<Counter> mine = r.counters().stream().filter(c -> c.task().equals(task)).toList();
+            Counter perf = find(mine, "context-switches");
+            if (perf != null) {
+                switches += perf.perOp();
+            } else {
+                Counter v = find(mine, "voluntary-switches");
+                Counter iv = find(mine, "involuntary-switches");
+                switches += (v != null ? v.perOp() : 0) + (iv != null ? iv.perOp() : 0);
+            }
+            Counter mig = find(mine, "cpu-migrations");
+            if (mig != null) {
+                migrations += mig.perOp();
+                anyMigrations = true;
+            }
+        }
+        return String.format(Locale.ROOT, "%.3g cs", switches) + (anyMigrations ? String.format(Locale.ROOT, ", %.3g mig", migrations) : "");
+    }
+
+    private static Counter find(List<Counter> counters, String event) {
+        return counters.stream().filter(c -> c.event().equals(event)).findFirst().orElse(null);
+    }
+
+    /** Three significant digits, plain notation: 1.23, 45.6, 789, 12345. */
+    static String number(double v) {
+        if (Double.isNaN(v)) return "n/a";
+        double a = Math.abs(v);
+        if (a >= 1000) return String.format(Locale.ROOT, "%.0f", v);
+        if (a >= 100) return String.format(Locale.ROOT, "%.1f", v);
+        if (a >= 10) return String.format(Locale.ROOT, "%.2f", v);
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String table(List<String[]> rows) {
+        int[] width = new int[HEADER.length];
+        for (int i = 0; i < HEADER.length; i++) width[i] = HEADER[i].length();
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) width[i] = Math.max(width[i], row[i].length());
+        }
+        StringBuilder out = new StringBuilder();
+        line(out, HEADER, width);
+        String[] rule = new String[HEADER.length];
+        for (int i = 0; i < rule.length; i++) rule[i] = "-".repeat(width[i]);
+        line(out, rule, width);
+        for (String[] row : rows) line(out, row, width);
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String[] cells, int[] width) {
+        StringBuilder l = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            boolean numeric = i == 3 || i == 4;
+            String cell = numeric ? " ".repeat(width[i] - cells[i].length()) + cells[i]
+                    : cells[i] + " ".repeat(width[i] - cells[i].length());
+            l.append(cell).append(i < cells.length - 1 ? "  " : "");
+        }
+        out.append(l.toString().stripTrailing()).append(System.lineSeparator());
+    }
+}

@@ -1,0 +1,65 @@
+package io.ctxprobe.probes;
+
+import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Calibration;
+import io.ctxprobe.measure.SwitchCounts;
+import io.ctxprobe.measure.TaskCounters;
+import io.ctxprobe.probe.ProbeContext;
+import io.ctxprobe.probe.RunOptions;
+import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.CaseResultBuilder;
+
+/**
+ * The measurement shape shared by loops that run on the probe's own thread (a system call, a fiber
+ * switch, a downcall): pin the thread, size the batch from a pilot, run warm-up batches (which also
+ * let the JIT compile Java-side loops), then the measured batches with the kernel's switch counts
+ * taken around them. Such a loop must not block: a voluntary switch in it means something else ran
+ * in the middle of the figure, and the case is flagged.
+ */
+final class InThreadMeasurement {
+
+    /** Voluntary switches per operation above which an in-thread loop did not run as one stretch. */
+    static final double MAX_VOLUNTARY_PER_OP = 0.001;
+    private static final long PILOT_OPS = 1_000;
+
+    private InThreadMeasurement() {}
+
+    static CaseResult measure(ProbeContext ctx, CaseResultBuilder result, BatchLoop loop, double unitsPerOp,
+                              long maxOps) {
+        RunOptions options = ctx.options();
+        int cpu = ctx.cpus().first();
+        long started = System.nanoTime();
+        try (ProbeContext.Pin pin = ctx.pinCurrentThread(cpu)) {
+            long[] wall = new long[1];
+            long[] cpuTime = new long[1];
+            loop.run(1, PILOT_OPS, wall, cpuTime);
+            long ops = Calibration.opsFor((double) wall[0] / PILOT_OPS, options.targetBatchNs(), 100, maxOps);
+            BatchPlan plan = new BatchPlan(options.warmupBatches(), options.measuredBatches(), ops);
+
+            long[] warmWall = new long[plan.warmup()];
+            long[] warmCpu = new long[plan.warmup()];
+            if (plan.warmup() > 0) loop.run(plan.warmup(), ops, warmWall, warmCpu);
+
+            long[] wallNs = new long[plan.batches()];
+            long[] cpuNs = new long[plan.batches()];
+            SwitchCounts counts;
+            try (TaskCounters counters = TaskCounters.open("runner", ctx.binding().gettid())) {
+                TaskCounters.Snapshot before = counters.snapshotOwnThread();
+                loop.run(plan.batches(), ops, wallNs, cpuNs);
+                TaskCounters.Snapshot after = counters.snapshotOwnThread();
+                counts = counters.between(before, after);
+            }
+            result.param("cpu", cpu)
+                    .batches(plan, unitsPerOp, wallNs, cpuNs)
+                    .counters(counts.toCounters(plan.measuredOps()))
+                    .note("runner thread pinned to CPU " + pin.cpu());
+            if (counts.perfAbsentReason() != null) result.note(counts.perfAbsentReason());
+            double voluntaryPerOp = (double) counts.voluntary() / plan.measuredOps();
+            if (voluntaryPerOp > MAX_VOLUNTARY_PER_OP) {
+                result.flag(String.format("the loop blocked %d times in %d operations (%.4f per op): it did not run undisturbed",
+                        counts.voluntary(), plan.measuredOps(), voluntaryPerOp));
+            }
+        }
+        return result.wallMs((System.nanoTime() - started) / 1e6).build();
+    }
+}

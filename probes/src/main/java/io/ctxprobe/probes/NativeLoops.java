@@ -1,0 +1,38 @@
+package io.ctxprobe.probes;
+
+import io.ctxprobe.linux.CtxprobeLib;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Adapts a libctxprobe batch function (the header's batch protocol) to a {@link BatchLoop}. */
+final class NativeLoops {
+
+    /** The shape of every {@code ctxprobe_*_run} function once its leading arguments are bound. */
+    @FunctionalInterface
+    interface NativeRun {
+        int run(long warmup, long batches, long ops, MemorySegment wallNs, MemorySegment cpuNs);
+    }
+
+    private NativeLoops() {}
+
+    static BatchLoop of(String call, NativeRun run) {
+        return (batches, ops, wallNs, cpuNs) -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
+                MemorySegment cpu = arena.allocate(ValueLayout.JAVA_LONG, batches);
+                CtxprobeLib.check(call, run.run(0, batches, ops, wall, cpu));
+                MemorySegment.copy(wall, ValueLayout.JAVA_LONG, 0, wallNs, 0, batches);
+                MemorySegment.copy(cpu, ValueLayout.JAVA_LONG, 0, cpuNs, 0, batches);
+            }
+        };
+    }
+
+    /** Cost of one CLOCK_MONOTONIC read from C, in ns (measured, back to back). */
+    static double clockReadNs() {
+        long ps = CtxprobeLib.timerCostPs(100_000);
+        if (ps < 0) CtxprobeLib.check("ctxprobe_timer_cost_ps", (int) ps);
+        return ps / 1000.0;
+    }
+}

@@ -1,0 +1,76 @@
+package io.ctxprobe.probes;
+
+import io.ctxprobe.probe.Probe;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Every probe, by id. The one list a new probe is added to; ids are sorted, and a glob ("thread.*",
+ * "*.switch") selects by id.
+ */
+public final class ProbeRegistry {
+
+    private static final Map<String, Supplier<Probe>> PROBES = new TreeMap<>();
+
+    static {
+        add(SyscallNullProbe.ID, SyscallNullProbe::new);
+        add(ThreadSwitchProbe.ID, ThreadSwitchProbe::new);
+        add(FiberSwitchProbe.ID, FiberSwitchProbe::new);
+    }
+
+    private ProbeRegistry() {}
+
+    private static void add(String id, Supplier<Probe> factory) {
+        if (PROBES.put(id, factory) != null) throw new IllegalStateException("duplicate probe id " + id);
+    }
+
+    public static Set<String> ids() {
+        return Collections.unmodifiableSet(PROBES.keySet());
+    }
+
+    public static List<Probe> all() {
+        return PROBES.values().stream().map(Supplier::get).toList();
+    }
+
+    /**
+     * The probes named by ids or globs, in registry order, each once; all of them when none is named.
+     * An id or glob that matches nothing is an error naming it.
+     */
+    public static List<Probe> select(List<String> patterns) {
+        if (patterns == null || patterns.isEmpty()) return all();
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String pattern : patterns) {
+            Pattern regex = globToRegex(pattern);
+            List<String> matched = PROBES.keySet().stream().filter(id -> regex.matcher(id).matches()).toList();
+            if (matched.isEmpty()) {
+                throw new IllegalArgumentException("unknown probe '" + pattern + "'; known: " + String.join(", ", PROBES.keySet()));
+            }
+            chosen.addAll(matched);
+        }
+        List<Probe> out = new ArrayList<>();
+        for (String id : PROBES.keySet()) {
+            if (chosen.contains(id)) out.add(PROBES.get(id).get());
+        }
+        return out;
+    }
+
+    static Pattern globToRegex(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> re.append("[^ ]*");
+                case '?' -> re.append('.');
+                default -> re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+}

@@ -1,0 +1,167 @@
+package io.ctxprobe.probes;
+
+import io.ctxprobe.linux.CpuSet;
+import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativePingPong;
+import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Calibration;
+import io.ctxprobe.measure.SwitchCounts;
+import io.ctxprobe.measure.TaskCounters;
+import io.ctxprobe.probe.Cleanup;
+import io.ctxprobe.probe.CpuPair;
+import io.ctxprobe.probe.Placement;
+import io.ctxprobe.probe.PlacementPlanner;
+import io.ctxprobe.probe.Probe;
+import io.ctxprobe.probe.ProbeContext;
+import io.ctxprobe.probe.RunOptions;
+import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.CaseResultBuilder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * thread.switch — two kernel threads, created from Java with pthread_create (bodies in libctxprobe),
+ * ping-pong a token through a futex. The unit is ns per switch, half a round trip, gross: the futex
+ * calls are included. Same-core puts both threads on one CPU, so every handoff is a context switch
+ * there, and the case is {@code ok} only if the kernel counted at least 2 switches per round trip.
+ * Cross-core puts them on two physical cores: a round trip also pays two cross-CPU wake-ups, and the
+ * waiter sometimes finds the word already changed, so fewer than 2 switches is normal there.
+ */
+public final class ThreadSwitchProbe implements Probe {
+
+    static final String ID = "thread.switch";
+    private static final String UNIT = "ns/switch";
+    private static final long PILOT_ROUND_TRIPS = 300;
+    private static final long READY_TIMEOUT_MS = 10_000;
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "two pthreads (created from Java, bodies in C) ping-pong through a futex, same-core and cross-core";
+    }
+
+    @Override
+    public List<ParamSpec> parameters() {
+        return List.of(new ParamSpec("--placement", "same-core, cross-core (default: both)"),
+                new ParamSpec("--cpus", "CPUs to choose the pair from (default: all allowed)"),
+                new ParamSpec("--batches", "measured batches per case"));
+    }
+
+    @Override
+    public List<CaseResult> run(ProbeContext ctx) {
+        PlacementPlanner planner = ctx.planner();
+        List<CaseResult> results = new ArrayList<>();
+        for (Placement placement : ctx.options().placements()) {
+            String caseId = "futex/" + placement.label();
+            PlacementPlanner.Plan plan = planner.plan(placement);
+            if (plan.pair() == null) {
+                results.add(CaseResult.skipped(ID, caseId, null, UNIT, plan.skipReason()));
+                continue;
+            }
+            results.add(Cases.attempt(ID, caseId, UNIT, () -> measure(ctx, caseId, placement, plan.pair())));
+        }
+        return results;
+    }
+
+    private CaseResult measure(ProbeContext ctx, String caseId, Placement placement, CpuPair pair) {
+        RunOptions options = ctx.options();
+        long started = System.nanoTime();
+        Round pilot = round(ctx, new BatchPlan(0, 1, PILOT_ROUND_TRIPS), pair);
+        double pilotNsPerRoundTrip = (double) pilot.wallNs[0] / PILOT_ROUND_TRIPS;
+        long ops = Calibration.opsFor(pilotNsPerRoundTrip, options.targetBatchNs(), 50, 10_000_000);
+        BatchPlan plan = new BatchPlan(options.warmupBatches(), options.measuredBatches(), ops);
+        Round round = round(ctx, plan, pair);
+
+        CaseResultBuilder result = new CaseResultBuilder(ID, caseId, UNIT)
+                .param("mechanism", "futex")
+                .param("placement", placement.label())
+                .param("cpus", pair.first() + "," + pair.second())
+                .batches(plan, 2, round.wallNs, null)
+                .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs())
+                .note("pair: " + pair.why())
+                .note("pinned with sched_setaffinity(tid) through the " + ctx.binding().name() + " binding");
+        long roundTrips = plan.measuredOps();
+        for (SwitchCounts c : round.counts) {
+            result.counters(c.toCounters(roundTrips));
+        }
+        if (round.counts.getFirst().perfAbsentReason() != null) result.note(round.counts.getFirst().perfAbsentReason());
+        validate(result, placement, pair, round, roundTrips);
+        return result.wallMs((System.nanoTime() - started) / 1e6).build();
+    }
+
+    private static void validate(CaseResultBuilder result, Placement placement, CpuPair pair, Round round, long roundTrips) {
+        long switches = SwitchCounts.totalSwitches(round.counts);
+        double perRoundTrip = (double) switches / roundTrips;
+        String source = round.counts.getFirst().switchesSource();
+        result.note(String.format("%.2f context switches per round trip (%s)", perRoundTrip, source));
+        if (placement == Placement.SAME_CORE && perRoundTrip < 2) {
+            result.flag(String.format("a same-core round trip must switch at least twice; the kernel counted %.2f", perRoundTrip));
+        }
+        int[] expected = {pair.first(), pair.second()};
+        for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
+            int cpuAtStart = round.cpus[side][0];
+            int cpuAtEnd = round.cpus[side][1];
+            if (cpuAtStart != expected[side] || cpuAtEnd != expected[side]) {
+                result.flag(String.format("%s was pinned to CPU %d but ran on CPU %d/%d (start/end)",
+                        side == 0 ? "ping" : "pong", expected[side], cpuAtStart, cpuAtEnd));
+            }
+        }
+        Long migrations = SwitchCounts.totalMigrations(round.counts);
+        if (migrations != null && migrations > 0) {
+            result.flag(migrations + " CPU migrations while pinned");
+        }
+    }
+
+    /** One run of a thread pair: batch times, per-side counts, and where each side ran. */
+    private record Round(long[] wallNs, List<SwitchCounts> counts, int[][] cpus) {}
+
+    private static Round round(ProbeContext ctx, BatchPlan plan, CpuPair pair) {
+        NativePingPong pp = NativePingPong.start(CtxprobeLib.MECH_FUTEX, plan.warmup(), plan.batches(),
+                plan.opsPerBatch(), READY_TIMEOUT_MS);
+        List<TaskCounters> counters = new ArrayList<>();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon().name("ctxprobe-deadline").factory());
+        try (pp; Cleanup.Registration ignored = ctx.cleanup().register("thread.switch threads", pp::abort)) {
+            int[] cpus = {pair.first(), pair.second()};
+            String[] names = {"ping", "pong"};
+            for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
+                int tid = pp.tid(side);
+                ctx.binding().setAffinity(tid, CpuSet.of(cpus[side]));
+                TaskCounters tc = TaskCounters.open(names[side], tid);
+                counters.add(tc);
+                pp.counterFd(side, 0, tc.switchesFd());
+                pp.counterFd(side, 1, tc.migrationsFd());
+            }
+            ScheduledFuture<?> deadline = watchdog.schedule(pp::abort, deadlineMs(ctx.options(), plan), TimeUnit.MILLISECONDS);
+            pp.go();
+            pp.join();
+            deadline.cancel(false);
+            List<SwitchCounts> counts = new ArrayList<>();
+            int[][] ran = new int[2][2];
+            for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
+                counts.add(counters.get(side).fromDeltas(pp.counterDelta(side, 0), pp.counterDelta(side, 1),
+                        pp.voluntarySwitches(side), pp.involuntarySwitches(side)));
+                ran[side][0] = pp.cpu(side, false);
+                ran[side][1] = pp.cpu(side, true);
+            }
+            return new Round(pp.batchWallNs(), counts, ran);
+        } finally {
+            watchdog.shutdownNow();
+            counters.forEach(TaskCounters::close);
+        }
+    }
+
+    /** Generous: ten times the planned batch time plus a minute, so only a hang trips it. */
+    private static long deadlineMs(RunOptions options, BatchPlan plan) {
+        return 60_000 + 10 * (plan.warmup() + plan.batches()) * options.targetBatchNs() / 1_000_000;
+    }
+}

@@ -1,0 +1,104 @@
+package io.ctxprobe.cli;
+
+import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.JsonReports;
+import io.ctxprobe.report.Report;
+import io.ctxprobe.report.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /** Captured stdout and stderr of one CLI invocation. */
+    record Outcome(int code, String out, String err) {}
+
+    static synchronized Outcome cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "nosuch.probe",
+            "--cpus 100000",
+            "--cpus 0-",
+            "--cpus x",
+            "--batches 0",
+            "--batches -3",
+            "--batches many",
+            "--placement diagonal",
+            "--binding jni",
+            "--frobnicate"})
+    void badInputIsOneLineExitTwoAndWritesNothing(String args) throws Exception {
+        Path report = dir.resolve("r.json");
+        String[] argv = Stream.concat(Stream.of("run", "fiber.switch", "--quick", "--json", report.toString()),
+                Stream.of(args.split(" "))).toArray(String[]::new);
+        if (args.equals("nosuch.probe")) argv = new String[] {"run", "nosuch.probe", "--json", report.toString()};
+        Outcome r = cli(argv);
+        assertEquals(2, r.code(), () -> "stderr: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), () -> "one line, got: " + r.err());
+        assertFalse(Files.exists(report), "nothing written");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(0, files.count(), "no temporary file either");
+        }
+    }
+
+    @Test
+    void aRunPrintsTheTableAndWritesACompleteReport() throws Exception {
+        Path report = dir.resolve("sub/report.json");
+        Outcome r = cli("run", "fiber.switch", "syscall.null", "--quick", "--batches", "3", "--json", report.toString());
+        assertEquals(0, r.code(), () -> "stderr: " + r.err());
+        assertTrue(r.out().contains("fiber.switch") && r.out().contains("p5-p95"), r.out());
+        Report written = JsonReports.read(report);
+        assertEquals(Report.SCHEMA, written.schema());
+        assertNotNull(written.host().hostKey());
+        assertEquals(List.of("ctxprobe", "run", "fiber.switch", "syscall.null", "--quick", "--batches", "3", "--json", report.toString()),
+                written.run().commandLine());
+        assertEquals(6, written.results().size());
+        for (CaseResult c : written.results()) {
+            assertEquals(Status.OK, c.status(), () -> c.key() + ": " + c.reason());
+            assertEquals(3, c.samples().size());
+            assertFalse(c.counters().isEmpty(), c.key() + " carries kernel counts");
+        }
+    }
+
+    @Test
+    void jnaBindingRunsTheSameProbes() throws Exception {
+        Path report = dir.resolve("jna.json");
+        Outcome r = cli("run", "thread.switch", "--quick", "--batches", "3", "--placement", "same-core", "--binding", "jna",
+                "--json", report.toString());
+        assertEquals(0, r.code(), () -> "stderr: " + r.err());
+        Report written = JsonReports.read(report);
+        assertEquals("jna", written.run().binding());
+        assertEquals(Status.OK, written.results().getFirst().status(), written.results().getFirst().reason());
+    }
+}
