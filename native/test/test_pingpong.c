@@ -183,6 +183,26 @@ static void abort_before_go(void)
     CHECK(ctxp_threads_alive() == 0, "a ctxp-* thread is still alive after abort + join");
 }
 
+static void abort_during_run(void)
+{
+    /* far more round trips than the test would ever wait for: abort must end it */
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 1000, 1000000);
+    CHECK(pp != NULL);
+    if (!pp)
+        return;
+    pthread_t t[2];
+    CHECK(start_threads(pp, t) == 0);
+    CHECK(ctxprobe_pingpong_wait_ready(pp, 5000) == 0);
+    ctxprobe_pingpong_go(pp);
+    struct timespec pause = { 0, 20 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    ctxprobe_pingpong_abort(pp);
+    CHECK(join_both(t) == 0, "join after abort during the run");
+    CHECK(ctxprobe_pingpong_error(pp) == -ECANCELED, "error %d", ctxprobe_pingpong_error(pp));
+    CHECK(ctxprobe_pingpong_wait_ready(pp, 10) == -ECANCELED);
+    ctxprobe_pingpong_free(pp);
+}
+
 static void bad_input(void)
 {
     CHECK(ctxprobe_pingpong_new(0, 0, 1, 1) == NULL);
@@ -209,5 +229,6 @@ void test_pingpong(void)
 {
     bad_input();
     abort_before_go();
+    abort_during_run();
     same_core();
 }
