@@ -93,22 +93,29 @@ ctxprobe_pingpong *ctxprobe_pingpong_new(int32_t mechanism, int64_t warmup, int6
                                          int64_t ops);
 void *ctxprobe_pingpong_side(ctxprobe_pingpong *pp, int32_t side);
 void *ctxprobe_pingpong_main(void *side);                       /* the pthread body */
-/* 0 when both sides are ready, -ETIMEDOUT, or the first thread's negative errno. */
+/* 0 when both sides are ready, -ETIMEDOUT, or the first thread's negative errno
+ * (-ECANCELED once aborted; -EINVAL for a NULL pp or a negative timeout). */
 int32_t ctxprobe_pingpong_wait_ready(ctxprobe_pingpong *pp, int64_t timeout_ms);
+/* The side's kernel tid; 0 until that thread has published it; -EINVAL for a bad side. */
 int32_t ctxprobe_pingpong_tid(ctxprobe_pingpong *pp, int32_t side);
-/* A perf counter fd (or -1) that `side` reads at its measured edges; slot in [0, COUNTER_SLOTS). */
+/* A perf counter fd (or -1) that `side` reads at its measured edges; slot in [0, COUNTER_SLOTS).
+ * 0, -EINVAL for a bad side or slot, -EBUSY after ctxprobe_pingpong_go. The fd stays the caller's. */
 int32_t ctxprobe_pingpong_set_counter_fd(ctxprobe_pingpong *pp, int32_t side, int32_t slot, int32_t fd);
 void    ctxprobe_pingpong_go(ctxprobe_pingpong *pp);
 void    ctxprobe_pingpong_abort(ctxprobe_pingpong *pp);
 /* 0, or the first negative errno a side hit (-ECANCELED after abort). */
 int32_t ctxprobe_pingpong_error(ctxprobe_pingpong *pp);
-/* Copies side 0's per-batch wall times (batches elements). */
+/* Copies side 0's per-batch wall times (batches elements). 0, -EINVAL for NULL, -ENODATA (nothing
+ * copied) if side 0 did not finish its measured batches. */
 int32_t ctxprobe_pingpong_samples(ctxprobe_pingpong *pp, int64_t *wall_ns);
-/* CPU the side ran on (sched_getcpu) at its first and at its last measured round trip. */
+/* CPU the side ran on (sched_getcpu) at its first (at_end = 0) and at its last (at_end != 0) measured
+ * round trip; -EINVAL for a bad side, -ENODATA if that point was never reached. */
 int32_t ctxprobe_pingpong_cpu(ctxprobe_pingpong *pp, int32_t side, int32_t at_end);
-/* Counter deltas over the measured batches: slot value (perf fd read; -1 if no fd or read failed). */
+/* Counter deltas over the measured batches: slot value (perf fd read; -1 if no fd or read failed,
+ * and also -1 for a bad side or slot or a run that did not finish). */
 int64_t ctxprobe_pingpong_counter_delta(ctxprobe_pingpong *pp, int32_t side, int32_t slot);
-/* getrusage(RUSAGE_THREAD) deltas over the measured batches: which 0 = ru_nvcsw, 1 = ru_nivcsw. */
+/* getrusage(RUSAGE_THREAD) deltas over the measured batches: which 0 = ru_nvcsw, 1 = ru_nivcsw.
+ * -1 for a bad side or which, or a run that did not finish. */
 int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which);
 void    ctxprobe_pingpong_free(ctxprobe_pingpong *pp);
 

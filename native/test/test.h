@@ -1,0 +1,29 @@
+/* test.h — a tiny assertion kit for the libctxprobe C tests (no framework). */
+#ifndef CTXPROBE_TEST_H
+#define CTXPROBE_TEST_H
+
+#include <stdio.h>
+
+extern int test_passed, test_failed;
+
+/* Records one check; prints the failing expression and location, keeps going. */
+#define CHECK(cond, ...)                                                                  \
+    do {                                                                                  \
+        if (cond) {                                                                       \
+            test_passed++;                                                                \
+        } else {                                                                          \
+            test_failed++;                                                                \
+            fprintf(stderr, "FAIL %s:%d: %s:", __FILE__, __LINE__, #cond);              \
+            fprintf(stderr, " " __VA_ARGS__);                                             \
+            fputc('\n', stderr);                                                          \
+        }                                                                                 \
+    } while (0)
+
+void test_basic(void);
+void test_fiber(void);
+void test_pingpong(void);
+
+/* Shared by the fiber and ping-pong tests: median per switch of the hand-written FPU switch. */
+extern double test_asm_ns_per_switch;
+
+#endif
