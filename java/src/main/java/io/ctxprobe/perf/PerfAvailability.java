@@ -95,7 +95,7 @@ public record PerfAvailability(ClassStatus software, ClassStatus hardware, Optio
     private static int tryOpen(PerfEvent event, long flags) {
         int fd;
         try {
-            fd = PerfCounter.openFd(event, 0, flags);
+            fd = PerfCounter.openFd(event, 0, flags, PerfEventAttr.TIMES);
         } catch (LinuxException e) {
             return e.errno();
         }

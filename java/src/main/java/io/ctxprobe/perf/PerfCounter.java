@@ -20,7 +20,10 @@ public final class PerfCounter implements AutoCloseable {
     public static final long PERF_EVENT_IOC_DISABLE = 0x2401;
     public static final long PERF_EVENT_IOC_RESET = 0x2403;
 
-    /** One read(2) with read_format TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING. */
+    /**
+     * One read(2) with read_format TOTAL_TIME_ENABLED | TOTAL_TIME_RUNNING; both times are -1
+     * for a counter opened {@link #openValueOnly value-only}.
+     */
     public record Reading(long value, long timeEnabledNs, long timeRunningNs) {
         /** The value extrapolated to the whole enabled time; the raw value if it never ran. */
         public long scaled() {
@@ -38,11 +41,13 @@ public final class PerfCounter implements AutoCloseable {
 
     private final PerfEvent event;
     private final int fd;
+    private final boolean withTimes;
     private boolean closed;
 
-    private PerfCounter(PerfEvent event, int fd) {
+    private PerfCounter(PerfEvent event, int fd, boolean withTimes) {
         this.event = event;
         this.fd = fd;
+        this.withTimes = withTimes;
     }
 
     /**
@@ -50,7 +55,17 @@ public final class PerfCounter implements AutoCloseable {
      * mode. Throws LinuxException from perf_event_open on failure.
      */
     public static PerfCounter open(PerfEvent event, int tid) {
-        return new PerfCounter(event, openFd(event, tid, 0));
+        return new PerfCounter(event, openFd(event, tid, 0, PerfEventAttr.TIMES), true);
+    }
+
+    /**
+     * Opens with read_format 0, so that one read(2) returns a single u64: the form libctxprobe's
+     * hot loops read (ctxprobe_pingpong_set_counter_fd). A read(2) of 8 bytes on a counter with
+     * times fails with ENOSPC, so fds handed to C must be opened here. {@link #read()} then
+     * reports the times as -1 (not read, not zero).
+     */
+    public static PerfCounter openValueOnly(PerfEvent event, int tid) {
+        return new PerfCounter(event, openFd(event, tid, 0, 0), false);
     }
 
     /**
@@ -62,14 +77,15 @@ public final class PerfCounter implements AutoCloseable {
             throw new IllegalArgumentException(event.displayName()
                     + " happens in the kernel: opened with exclude_kernel=1 it would count 0");
         }
-        return new PerfCounter(event, openFd(event, tid, flags));
+        return new PerfCounter(event, openFd(event, tid, flags, PerfEventAttr.TIMES), true);
     }
 
     /* int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
      *                     unsigned long flags);   (no glibc wrapper: syscall(SYS_perf_event_open)) */
-    static int openFd(PerfEvent event, int tid, long flags) {
+    static int openFd(PerfEvent event, int tid, long flags, long readFormat) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = PerfEventAttr.counting(arena, event.type(), event.config(), flags);
+            PerfEventAttr.READ_FORMAT.set(attr, 0L, readFormat);
             return (int) Unistd.syscall(Unistd.SYS_PERF_EVENT_OPEN, attr.address(), tid, -1, -1,
                     PERF_FLAG_FD_CLOEXEC);
         }
@@ -85,10 +101,13 @@ public final class PerfCounter implements AutoCloseable {
 
     public Reading read() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(JAVA_LONG, 3);
+            MemorySegment buf = arena.allocate(JAVA_LONG, withTimes ? 3 : 1);
             long n = Unistd.read(fd, buf, buf.byteSize());
             if (n != buf.byteSize()) {
                 throw new IllegalStateException("short read from perf fd " + fd + ": " + n + " bytes");
+            }
+            if (!withTimes) {
+                return new Reading(buf.getAtIndex(JAVA_LONG, 0), -1, -1);
             }
             return new Reading(buf.getAtIndex(JAVA_LONG, 0), buf.getAtIndex(JAVA_LONG, 1), buf.getAtIndex(JAVA_LONG, 2));
         }

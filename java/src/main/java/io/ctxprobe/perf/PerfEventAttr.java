@@ -124,6 +124,8 @@ public final class PerfEventAttr {
     public static final long FORMAT_ID = 1L << 2;
     public static final long FORMAT_GROUP = 1L << 3;
     public static final long FORMAT_LOST = 1L << 4;
+    /** Both times: what every ctxprobe reading carries unless a C reader needs a bare u64. */
+    public static final long TIMES = FORMAT_TOTAL_TIME_ENABLED | FORMAT_TOTAL_TIME_RUNNING;
 
     /** Byte offset of a field, from the layout (never hand-typed). */
     public static long offsetOf(String field) {
@@ -143,7 +145,7 @@ public final class PerfEventAttr {
         TYPE.set(attr, 0L, type);
         SIZE_FIELD.set(attr, 0L, SIZE);
         CONFIG.set(attr, 0L, config);
-        READ_FORMAT.set(attr, 0L, FORMAT_TOTAL_TIME_ENABLED | FORMAT_TOTAL_TIME_RUNNING);
+        READ_FORMAT.set(attr, 0L, TIMES);
         FLAGS.set(attr, 0L, flags);
         return attr;
     }

@@ -27,6 +27,17 @@ class PerfCounterTest {
     }
 
     @Test
+    void valueOnlyCountersReadOneWordAndNoTimes() throws Exception {
+        try (PerfCounter c = PerfCounter.openValueOnly(PerfEvent.CONTEXT_SWITCHES, 0)) {
+            Thread.sleep(1);
+            PerfCounter.Reading r = c.read();
+            assertTrue(r.value() >= 1, r.toString());
+            assertEquals(-1, r.timeEnabledNs());
+            assertEquals(r.value(), r.scaled());
+        }
+    }
+
+    @Test
     void softwareEventsRefuseExcludeKernel() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PerfCounter.open(PerfEvent.CONTEXT_SWITCHES, 0, PerfEventAttr.EXCLUDE_KERNEL));
@@ -37,7 +48,7 @@ class PerfCounterTest {
     void failureIsALinuxExceptionFromPerfEventOpen() {
         // No such thread: pid -1 with cpu -1 is rejected by the kernel (EINVAL).
         LinuxException e = assertThrows(LinuxException.class,
-                () -> PerfCounter.openFd(PerfEvent.CONTEXT_SWITCHES, -1, 0));
+                () -> PerfCounter.openFd(PerfEvent.CONTEXT_SWITCHES, -1, 0, 0));
         assertEquals("perf_event_open", e.call());
         assertEquals("EINVAL", e.errnoName());
     }
