@@ -1,0 +1,355 @@
+package io.ctxprobe.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The binding of native/include/ctxprobe.h (libctxprobe.so): every function, each prototype above
+ * its handle, names in camelCase. Functions that fail return a negative errno, kept as an int for
+ * the caller to decide; {@link #check} turns one into a {@link LinuxException}. Sample arrays are
+ * caller-owned native segments of {@code batches} int64 values, checked for size before the call
+ * because C would write past a short one.
+ */
+public final class CtxprobeLib {
+    private CtxprobeLib() {}
+
+    /** CTXPROBE_ABI_VERSION: NativeLibrary refuses a library reporting another. */
+    public static final int ABI_VERSION = 1;
+
+    public static final int FIBER_ASM = 1;
+    public static final int FIBER_ASM_NOFPU = 2;
+    public static final int FIBER_UCONTEXT = 3;
+
+    public static final int MECH_FUTEX = 1;
+
+    public static final int COUNTER_SLOTS = 4;
+
+    /** rusage delta selectors for {@link #pingpongRusageDelta}. */
+    public static final int RUSAGE_NVCSW = 0;
+    public static final int RUSAGE_NIVCSW = 1;
+
+    private static Downcall fn(String symbol, FunctionDescriptor fd) {
+        return new Downcall(NativeLibrary::lookup, symbol, fd);
+    }
+
+    /** Throws {@link LinuxException} (errno = -rc) when {@code rc < 0}; returns rc otherwise. */
+    public static int check(String call, int rc) {
+        if (rc < 0) {
+            throw new LinuxException(call, -rc);
+        }
+        return rc;
+    }
+
+    public static long check(String call, long rc) {
+        if (rc < 0) {
+            throw new LinuxException(call, (int) -rc);
+        }
+        return rc;
+    }
+
+    /* int32_t ctxprobe_abi_version(void); */
+    private static final Downcall ABI = fn("ctxprobe_abi_version", FunctionDescriptor.of(JAVA_INT));
+
+    public static int abiVersion() {
+        try {
+            return (int) ABI.handle().invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    // ---- clock.c ----------------------------------------------------------------------------------
+
+    /* int64_t ctxprobe_now_ns(void); */
+    private static final Downcall NOW_NS = fn("ctxprobe_now_ns", FunctionDescriptor.of(JAVA_LONG));
+
+    /* int64_t ctxprobe_thread_cpu_ns(void); */
+    private static final Downcall THREAD_CPU_NS = fn("ctxprobe_thread_cpu_ns", FunctionDescriptor.of(JAVA_LONG));
+
+    /* int64_t ctxprobe_timer_cost_ps(int64_t reads); */
+    private static final Downcall TIMER_COST_PS = fn("ctxprobe_timer_cost_ps",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+
+    public static long nowNs() {
+        try {
+            return (long) NOW_NS.handle().invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static long threadCpuNs() {
+        try {
+            return (long) THREAD_CPU_NS.handle().invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Median cost of one now_ns read in ps, or a negative errno. */
+    public static long timerCostPs(long reads) {
+        try {
+            return (long) TIMER_COST_PS.handle().invokeExact(reads);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    // ---- cpuid.c ----------------------------------------------------------------------------------
+
+    /* int32_t ctxprobe_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *out); */
+    private static final Downcall CPUID = fn("ctxprobe_cpuid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+
+    /** {eax, ebx, ecx, edx} of CPUID(leaf, subleaf). */
+    public static int[] cpuid(int leaf, int subleaf) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT, 4);
+            int rc = (int) CPUID.handle().invokeExact(leaf, subleaf, out);
+            check("ctxprobe_cpuid", rc);
+            return out.toArray(JAVA_INT);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    // ---- syscall_loop.c ---------------------------------------------------------------------------
+
+    /* int32_t ctxprobe_syscall_null_run(int64_t warmup, int64_t batches, int64_t ops,
+     *                                   int64_t *wall_ns, int64_t *cpu_ns); */
+    private static final Downcall SYSCALL_NULL_RUN = fn("ctxprobe_syscall_null_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+
+    /** {@code cpu} may be {@link MemorySegment#NULL}. Returns 0 or a negative errno. */
+    public static int syscallNullRun(long warmup, long batches, long ops, MemorySegment wall, MemorySegment cpu) {
+        checkSamples(batches, wall, cpu);
+        try {
+            return (int) SYSCALL_NULL_RUN.handle().invokeExact(warmup, batches, ops, wall, cpu);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    // ---- fiber.c + switch_*.S ---------------------------------------------------------------------
+
+    /* int32_t ctxprobe_fiber_switch_run(int32_t kind, int64_t warmup, int64_t batches, int64_t ops,
+     *                                   int64_t *wall_ns, int64_t *cpu_ns); */
+    private static final Downcall FIBER_SWITCH_RUN = fn("ctxprobe_fiber_switch_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+
+    /** {@code kind} is FIBER_ASM, FIBER_ASM_NOFPU or FIBER_UCONTEXT. Returns 0 or a negative errno. */
+    public static int fiberSwitchRun(int kind, long warmup, long batches, long ops,
+                                     MemorySegment wall, MemorySegment cpu) {
+        checkSamples(batches, wall, cpu);
+        try {
+            return (int) FIBER_SWITCH_RUN.handle().invokeExact(kind, warmup, batches, ops, wall, cpu);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    // ---- pingpong.c -------------------------------------------------------------------------------
+
+    /* ctxprobe_pingpong *ctxprobe_pingpong_new(int32_t mechanism, int64_t warmup, int64_t batches,
+     *                                          int64_t ops); */
+    private static final Downcall PP_NEW = fn("ctxprobe_pingpong_new",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+
+    /* void *ctxprobe_pingpong_side(ctxprobe_pingpong *pp, int32_t side); */
+    private static final Downcall PP_SIDE = fn("ctxprobe_pingpong_side",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+
+    /* void *ctxprobe_pingpong_main(void *side);   — only its address is used, by pthread_create */
+    private static final Downcall PP_MAIN = fn("ctxprobe_pingpong_main",
+            FunctionDescriptor.of(ADDRESS, ADDRESS));
+
+    /* int32_t ctxprobe_pingpong_wait_ready(ctxprobe_pingpong *pp, int64_t timeout_ms); */
+    private static final Downcall PP_WAIT_READY = fn("ctxprobe_pingpong_wait_ready",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+
+    /* int32_t ctxprobe_pingpong_tid(ctxprobe_pingpong *pp, int32_t side); */
+    private static final Downcall PP_TID = fn("ctxprobe_pingpong_tid",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+    /* int32_t ctxprobe_pingpong_set_counter_fd(ctxprobe_pingpong *pp, int32_t side, int32_t slot,
+     *                                          int32_t fd); */
+    private static final Downcall PP_SET_COUNTER_FD = fn("ctxprobe_pingpong_set_counter_fd",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+
+    /* void ctxprobe_pingpong_go(ctxprobe_pingpong *pp); */
+    private static final Downcall PP_GO = fn("ctxprobe_pingpong_go", FunctionDescriptor.ofVoid(ADDRESS));
+
+    /* void ctxprobe_pingpong_abort(ctxprobe_pingpong *pp); */
+    private static final Downcall PP_ABORT = fn("ctxprobe_pingpong_abort", FunctionDescriptor.ofVoid(ADDRESS));
+
+    /* int32_t ctxprobe_pingpong_error(ctxprobe_pingpong *pp); */
+    private static final Downcall PP_ERROR = fn("ctxprobe_pingpong_error",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+    /* int32_t ctxprobe_pingpong_samples(ctxprobe_pingpong *pp, int64_t *wall_ns); */
+    private static final Downcall PP_SAMPLES = fn("ctxprobe_pingpong_samples",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+
+    /* int32_t ctxprobe_pingpong_cpu(ctxprobe_pingpong *pp, int32_t side, int32_t at_end); */
+    private static final Downcall PP_CPU = fn("ctxprobe_pingpong_cpu",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    /* int64_t ctxprobe_pingpong_counter_delta(ctxprobe_pingpong *pp, int32_t side, int32_t slot); */
+    private static final Downcall PP_COUNTER_DELTA = fn("ctxprobe_pingpong_counter_delta",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
+
+    /* int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which); */
+    private static final Downcall PP_RUSAGE_DELTA = fn("ctxprobe_pingpong_rusage_delta",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
+
+    /* void ctxprobe_pingpong_free(ctxprobe_pingpong *pp); */
+    private static final Downcall PP_FREE = fn("ctxprobe_pingpong_free", FunctionDescriptor.ofVoid(ADDRESS));
+
+    /**
+     * A new ping-pong (opaque handle; free it with {@link #pingpongFree}). The C side returns NULL
+     * for bad input or no memory: that becomes an IllegalArgumentException here, since no errno is
+     * available to report.
+     */
+    public static MemorySegment pingpongNew(int mechanism, long warmup, long batches, long ops) {
+        MemorySegment pp;
+        try {
+            pp = (MemorySegment) PP_NEW.handle().invokeExact(mechanism, warmup, batches, ops);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (pp.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("ctxprobe_pingpong_new(mechanism=" + mechanism + ", warmup=" + warmup
+                    + ", batches=" + batches + ", ops=" + ops + ") returned NULL: bad input or out of memory");
+        }
+        return pp;
+    }
+
+    /** The argument for pthread_create(pingpongMainAddress(), side). */
+    public static MemorySegment pingpongSide(MemorySegment pp, int side) {
+        try {
+            return (MemorySegment) PP_SIDE.handle().invokeExact(pp, side);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** The function pointer of ctxprobe_pingpong_main, the pthread body. */
+    public static MemorySegment pingpongMainAddress() {
+        return PP_MAIN.address();
+    }
+
+    /** 0 when both sides are ready, -ETIMEDOUT, or the first thread's negative errno. */
+    public static int pingpongWaitReady(MemorySegment pp, long timeoutMs) {
+        try {
+            return (int) PP_WAIT_READY.handle().invokeExact(pp, timeoutMs);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static int pingpongTid(MemorySegment pp, int side) {
+        try {
+            return (int) PP_TID.handle().invokeExact(pp, side);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static int pingpongSetCounterFd(MemorySegment pp, int side, int slot, int fd) {
+        try {
+            return (int) PP_SET_COUNTER_FD.handle().invokeExact(pp, side, slot, fd);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static void pingpongGo(MemorySegment pp) {
+        try {
+            PP_GO.handle().invokeExact(pp);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static void pingpongAbort(MemorySegment pp) {
+        try {
+            PP_ABORT.handle().invokeExact(pp);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** 0, or the first negative errno a side hit (-ECANCELED after abort). */
+    public static int pingpongError(MemorySegment pp) {
+        try {
+            return (int) PP_ERROR.handle().invokeExact(pp);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Copies side 0's per-batch wall times into {@code wall} (at least {@code batches} int64s). */
+    public static int pingpongSamples(MemorySegment pp, MemorySegment wall) {
+        try {
+            return (int) PP_SAMPLES.handle().invokeExact(pp, wall);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** As {@link #pingpongSamples(MemorySegment, MemorySegment)}, into a new array. */
+    public static long[] pingpongSamples(MemorySegment pp, long batches) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment wall = arena.allocate(JAVA_LONG, batches);
+            check("ctxprobe_pingpong_samples", pingpongSamples(pp, wall));
+            return wall.toArray(JAVA_LONG);
+        }
+    }
+
+    /** The CPU {@code side} ran on at its first ({@code atEnd} false) or last measured round trip. */
+    public static int pingpongCpu(MemorySegment pp, int side, boolean atEnd) {
+        try {
+            return (int) PP_CPU.handle().invokeExact(pp, side, atEnd ? 1 : 0);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static long pingpongCounterDelta(MemorySegment pp, int side, int slot) {
+        try {
+            return (long) PP_COUNTER_DELTA.handle().invokeExact(pp, side, slot);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** {@code which}: RUSAGE_NVCSW (voluntary) or RUSAGE_NIVCSW (involuntary switches). */
+    public static long pingpongRusageDelta(MemorySegment pp, int side, int which) {
+        try {
+            return (long) PP_RUSAGE_DELTA.handle().invokeExact(pp, side, which);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public static void pingpongFree(MemorySegment pp) {
+        try {
+            PP_FREE.handle().invokeExact(pp);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    // C writes `batches` int64s: a short segment would be a silent heap overrun.
+    private static void checkSamples(long batches, MemorySegment wall, MemorySegment cpu) {
+        long need = Math.multiplyExact(Math.max(batches, 0), 8L);
+        if (wall.byteSize() < need || (!cpu.equals(MemorySegment.NULL) && cpu.byteSize() < need)) {
+            throw new IllegalArgumentException("sample arrays must hold " + batches + " int64 values");
+        }
+    }
+}
