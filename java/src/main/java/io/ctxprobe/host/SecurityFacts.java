@@ -15,7 +15,8 @@ final class SecurityFacts {
         int[] leaf1 = cpuid.leaf(1, 0);
         int[] leaf7 = cpuid.leaf(7, 0);
 
-        Boolean pcid = info.hasFlags() ? info.flag("pcid") : leaf1 != null ? CpuidDecoder.pcid(leaf1) : null;
+        Boolean pcid = info.hasFlags() ? Boolean.valueOf(info.flag("pcid"))
+                : leaf1 != null ? Boolean.valueOf(CpuidDecoder.pcid(leaf1)) : null;
         String pcidSrc = info.hasFlags() ? cpuinfoSrc : CpuidSource.source(1);
         s.add(pcid == null ? Fact.unavailable(PCID, cpuinfoSrc, "no flags line and no CPUID")
                 : Fact.of(PCID, yesNo(pcid), pcidSrc));
