@@ -12,12 +12,12 @@ final class Units {
         if (n >= 1L << 20 && n % (1L << 20) == 0) {
             return (n >> 20) + " MiB";
         }
-        if (n >= 1L << 10 && n % (1L << 10) == 0) {
-            return (n >> 10) + " KiB";
-        }
         if (n >= 1L << 30) {
             return String.format(java.util.Locale.ROOT, "%.1f GiB (%s)", n / 1073741824.0,
                     n % 1024 == 0 ? (n >> 10) + " KiB" : n + " bytes");
+        }
+        if (n >= 1L << 10 && n % (1L << 10) == 0) {
+            return (n >> 10) + " KiB";
         }
         if (n >= 1L << 20) {
             return String.format(java.util.Locale.ROOT, "%.1f MiB (%d bytes)", n / 1048576.0, n);
