@@ -99,6 +99,7 @@ int32_t ctxprobe_pingpong_wait_ready(ctxprobe_pingpong *pp, int64_t timeout_ms);
 /* The side's kernel tid; 0 until that thread has published it; -EINVAL for a bad side. */
 int32_t ctxprobe_pingpong_tid(ctxprobe_pingpong *pp, int32_t side);
 /* A perf counter fd (or -1) that `side` reads at its measured edges; slot in [0, COUNTER_SLOTS).
+ * Any counting read_format whose first u64 is the value works (PERF_FORMAT_TOTAL_TIME_* included).
  * 0, -EINVAL for a bad side or slot, -EBUSY after ctxprobe_pingpong_go. The fd stays the caller's. */
 int32_t ctxprobe_pingpong_set_counter_fd(ctxprobe_pingpong *pp, int32_t side, int32_t slot, int32_t fd);
 void    ctxprobe_pingpong_go(ctxprobe_pingpong *pp);

@@ -166,9 +166,11 @@ static int snapshot(struct pp_side *s, int at)
     p->nvcsw = ru.ru_nvcsw;
     p->nivcsw = ru.ru_nivcsw;
     for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++) {
-        uint64_t v;
+        /* Room for value, time_enabled, time_running: a counter opened with those in its
+         * read_format refuses a shorter buffer (ENOSPC). The value always comes first. */
+        uint64_t v[3];
         int fd = s->counter_fd[k];
-        p->counter[k] = (fd >= 0 && read(fd, &v, sizeof v) == (ssize_t)sizeof v) ? (int64_t)v : -1;
+        p->counter[k] = (fd >= 0 && read(fd, v, sizeof v) >= (ssize_t)sizeof v[0]) ? (int64_t)v[0] : -1;
     }
     atomic_store(&s->at_valid[at], 1);
     return 0;

@@ -24,6 +24,12 @@ public interface Binding {
     /** clock_gettime in ns. */
     long clockNs(int clockId);
 
+    /**
+     * getppid: a system call no libc caches, bound without errno capture (it cannot fail), so one
+     * call measures the binding's bare crossing plus a null kernel entry (syscall.null).
+     */
+    int getppid();
+
     static Binding named(String name) {
         return switch (name) {
             case "ffm" -> ffm();

@@ -22,6 +22,11 @@ final class FfmBinding implements Binding {
     }
 
     @Override
+    public int getppid() {
+        return Unistd.getppid();
+    }
+
+    @Override
     public int currentCpu() {
         return Sched.getcpu();
     }

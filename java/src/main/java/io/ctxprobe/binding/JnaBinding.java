@@ -44,6 +44,9 @@ final class JnaBinding implements Binding {
          * only the registers a call uses, so one fixed-arity declaration serves SYS_gettid. */
         static native long syscall(long number) throws LastErrorException;
 
+        /* pid_t getppid(void);   no LastErrorException: it cannot fail, and errno capture costs. */
+        static native int getppid();
+
         /* int sched_getcpu(void); */
         static native int sched_getcpu() throws LastErrorException;
 
@@ -71,6 +74,11 @@ final class JnaBinding implements Binding {
         } catch (LastErrorException e) {
             throw new LinuxException("gettid", e.getErrorCode());
         }
+    }
+
+    @Override
+    public int getppid() {
+        return Libc.getppid();
     }
 
     @Override

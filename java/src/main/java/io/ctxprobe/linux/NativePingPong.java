@@ -1,8 +1,6 @@
 package io.ctxprobe.linux;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Two kernel threads created from Java with pthread_create whose bodies (ctxprobe_pingpong_main)
@@ -29,9 +27,6 @@ public final class NativePingPong implements AutoCloseable {
     /** Creates the object and both threads, and waits until both are ready (or fails, leaving none). */
     public static NativePingPong start(int mechanism, long warmup, int batches, long ops, long readyTimeoutMs) {
         MemorySegment handle = CtxprobeLib.pingpongNew(mechanism, warmup, batches, ops);
-        if (handle.equals(MemorySegment.NULL)) {
-            throw new LinuxException("ctxprobe_pingpong_new", Errno.EINVAL);
-        }
         NativePingPong pp = new NativePingPong(handle, batches);
         try {
             for (int side = PING; side <= PONG; side++) {
@@ -80,15 +75,11 @@ public final class NativePingPong implements AutoCloseable {
 
     /** Side 0's per-batch wall times (ns per batch of round trips). */
     public long[] batchWallNs() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG, batches);
-            CtxprobeLib.check("ctxprobe_pingpong_samples", CtxprobeLib.pingpongSamples(handle, out));
-            return out.toArray(ValueLayout.JAVA_LONG);
-        }
+        return CtxprobeLib.pingpongSamples(handle, batches);
     }
 
     public int cpu(int side, boolean atEnd) {
-        return CtxprobeLib.pingpongCpu(handle, side, atEnd ? 1 : 0);
+        return CtxprobeLib.check("ctxprobe_pingpong_cpu", CtxprobeLib.pingpongCpu(handle, side, atEnd));
     }
 
     /** Delta of the perf counter in {@code slot} over the measured batches, or -1 if it had none. */
@@ -97,11 +88,11 @@ public final class NativePingPong implements AutoCloseable {
     }
 
     public long voluntarySwitches(int side) {
-        return CtxprobeLib.pingpongRusageDelta(handle, side, 0);
+        return CtxprobeLib.pingpongRusageDelta(handle, side, CtxprobeLib.RUSAGE_NVCSW);
     }
 
     public long involuntarySwitches(int side) {
-        return CtxprobeLib.pingpongRusageDelta(handle, side, 1);
+        return CtxprobeLib.pingpongRusageDelta(handle, side, CtxprobeLib.RUSAGE_NIVCSW);
     }
 
     /** Joins whatever is still running (after an abort if need be) and frees the native object. */
