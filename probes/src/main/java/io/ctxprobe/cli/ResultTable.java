@@ -35,17 +35,20 @@ final class ResultTable {
             List<String> lines = new ArrayList<>();
             if (r.reason() != null) lines.add(r.status().label() + ": " + r.reason());
             lines.addAll(r.notes());
-            String refs = "";
-            if (!lines.isEmpty()) {
-                int first = footnotes.size() + 1;
-                footnotes.addAll(lines);
-                refs = lines.size() == 1 ? "[" + first + "]" : "[" + first + "-" + footnotes.size() + "]";
+            List<String> refs = new ArrayList<>();
+            for (String line : lines) {
+                int at = footnotes.indexOf(line);   // the same note on many cases is printed once
+                if (at < 0) {
+                    footnotes.add(line);
+                    at = footnotes.size() - 1;
+                }
+                refs.add(String.valueOf(at + 1));
             }
             rows.add(new String[] {
                     r.probe(), r.caseId(), r.status().label(),
                     r.stats() != null ? number(r.stats().median()) : "-",
                     r.stats() != null ? number(r.stats().p5()) + "-" + number(r.stats().p95()) : "-",
-                    r.unit(), counts(r), refs});
+                    r.unit(), counts(r), refs.isEmpty() ? "" : "[" + String.join(",", refs) + "]"});
         }
         StringBuilder out = new StringBuilder(table(rows));
         for (int i = 0; i < footnotes.size(); i++) {
@@ -77,7 +80,14 @@ final class ResultTable {
                 anyMigrations = true;
             }
         }
-        return String.format(Locale.ROOT, "%.3g cs", switches) + (anyMigrations ? String.format(Locale.ROOT, ", %.3g mig", migrations) : "");
+        return count(switches) + " cs" + (anyMigrations ? ", " + count(migrations) + " mig" : "");
+    }
+
+    /** Per-op counts: 2.00, 0.747, and tiny rates as "<0.001" (the exact value is in the report). */
+    static String count(double perOp) {
+        if (perOp == 0) return "0";
+        if (perOp < 0.001) return "<0.001";
+        return String.format(Locale.ROOT, "%.3g", perOp);
     }
 
     private static Counter find(List<Counter> counters, String event) {

@@ -154,7 +154,6 @@ final class RunCommand implements Callable<Integer> {
         var runtime = ManagementFactory.getRuntimeMXBean();
         List<String> commandLine = new ArrayList<>();
         commandLine.add("ctxprobe");
-        commandLine.add("run");
         commandLine.addAll(rawArgs());
         return new RunInfo(build.version(), build.commit(), Instant.now().toString(), commandLine,
                 new RunInfo.Jvm(runtime.getVmName(), runtime.getVmVendor(), Runtime.version().toString(),
@@ -162,8 +161,9 @@ final class RunCommand implements Callable<Integer> {
                 request.binding.name(), quick, false);
     }
 
+    /** The arguments as typed, subcommand included (picocli keeps the whole command line). */
     private List<String> rawArgs() {
-        return spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
+        return spec == null ? List.of("run") : spec.commandLine().getParseResult().originalArgs();
     }
 
     @picocli.CommandLine.Spec
