@@ -34,6 +34,10 @@ public final class PlacementPlanner {
         };
     }
 
+    private boolean knownCore(int cpu) {
+        return topology.cpu(cpu).map(c -> c.coreId() >= 0 && c.packageId() >= 0).orElse(false);
+    }
+
     private Plan crossCore(List<Integer> cpus) {
         if (cpus.size() < 2) {
             return Plan.skip("needs 2 CPUs; this run may use only CPU " + usable
@@ -47,8 +51,14 @@ public final class PlacementPlanner {
             }
         }
         for (int b : cpus) {
-            if (b != a && !topology.sameCore(a, b)) {
+            if (b != a && !topology.sameCore(a, b) && knownCore(a) && knownCore(b)) {
                 return Plan.of(new CpuPair(a, b, "CPUs " + a + " and " + b + ": different cores, different packages"));
+            }
+        }
+        for (int b : cpus) {
+            if (b != a && (!knownCore(a) || !knownCore(b))) {
+                return Plan.of(new CpuPair(a, b, "CPUs " + a + " and " + b
+                        + ": the host does not say which core each is on, so they may be SMT siblings"));
             }
         }
         return Plan.skip("no two usable CPUs on different physical cores: CPUs " + usable

@@ -1,0 +1,26 @@
+package io.ctxprobe.probe;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class CleanupTest {
+
+    @Test
+    void abortsWhatIsStillRegisteredNewestFirst() {
+        Cleanup cleanup = new Cleanup();
+        List<String> aborted = new ArrayList<>();
+        Cleanup.Registration a = cleanup.register("a", () -> aborted.add("a"));
+        cleanup.register("b", () -> aborted.add("b"));
+        Cleanup.Registration c = cleanup.register("c", () -> aborted.add("c"));
+        c.close();
+        cleanup.register("d", () -> { throw new IllegalStateException("already gone"); });
+        cleanup.abortAll();
+        assertEquals(List.of("b", "a"), aborted);
+        a.close();
+        assertEquals(2, cleanup.activeCount());
+    }
+}

@@ -1,0 +1,94 @@
+package io.ctxprobe.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ctxprobe.host.HostFacts;
+import io.ctxprobe.host.HostFactsCollector;
+import io.ctxprobe.host.NativeFacts;
+import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Stats;
+import io.ctxprobe.measure.TimerCost;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportJsonTest {
+
+    @TempDir
+    Path dir;
+
+    private static Report fullReport() {
+        HostFacts host = new HostFactsCollector(Path.of("/"), NativeFacts.NONE).collect();
+        RunInfo run = new RunInfo("0.1.0", "abc123def456", "2026-11-27T03:00:00Z",
+                List.of("ctxprobe", "run", "--quick"),
+                new RunInfo.Jvm("OpenJDK 64-Bit Server VM", "Eclipse Adoptium", "25.0.3",
+                        List.of("--enable-native-access=ALL-UNNAMED")), "ffm", true, false);
+        CaseResult flagged = new CaseResult("thread.switch", "futex/same-core",
+                Map.of("cpus", "0,0", "mechanism", "futex"), "ns/switch", Status.FLAGGED,
+                "a same-core round trip must switch at least twice; the kernel counted 1.50",
+                Stats.of(new double[] {3400, 3500, 3600}), Stats.of(new double[] {1700, 1750, 1800}),
+                TimerCost.of("CLOCK_MONOTONIC (C)", 20.5, 4_000_000), new BatchPlan(2, 3, 600),
+                List.of(3400.0, 3500.0, 3600.0), List.of(1700.0, 1750.0, 1800.0),
+                List.of(Counter.of("context-switches", "ping", 900, 1800, "perf_event_open(software, exclude_kernel=0)"),
+                        Counter.of("voluntary-switches", "pong", 1800, 1800, "getrusage(RUSAGE_THREAD)")),
+                List.of("pair: both on CPU 0"), 42.5);
+        CaseResult skipped = CaseResult.skipped("thread.switch", "futex/cross-core", null, "ns/switch", "needs 2 CPUs");
+        return Report.of(run, host, List.of(flagged, skipped));
+    }
+
+    @Test
+    void roundTripKeepsEveryField() throws Exception {
+        Report report = fullReport();
+        Path file = dir.resolve("r.json");
+        JsonReports.write(file, report);
+        assertEquals(report, JsonReports.read(file));
+    }
+
+    @Test
+    void theDocumentCarriesTheSchemaAndEveryFieldByItsName() throws Exception {
+        JsonNode root = JsonReports.mapper().readTree(JsonReports.toJson(fullReport()));
+        assertEquals("ctxprobe-report/1", root.get("schema").asText());
+        for (String field : List.of("toolVersion", "gitCommit", "startTime", "commandLine", "jvm", "binding", "quick")) {
+            assertTrue(root.get("run").has(field), "run." + field);
+        }
+        assertTrue(root.get("run").get("jvm").has("flags"));
+        assertEquals(16, root.get("host").get("hostKey").asText().length());
+        JsonNode result = root.get("results").get(0);
+        for (String field : List.of("probe", "case", "params", "unit", "status", "reason", "stats", "cpuStats", "timer",
+                "samples", "counters", "notes")) {
+            assertTrue(result.has(field), "results[0]." + field);
+        }
+        assertEquals("flagged", result.get("status").asText());
+        assertEquals("perf_event_open(software, exclude_kernel=0)", result.get("counters").get(0).get("source").asText());
+        JsonNode skipped = root.get("results").get(1);
+        assertEquals("skipped", skipped.get("status").asText());
+        assertFalse(skipped.has("stats"), "an absent value is absent, never 0");
+    }
+
+    @Test
+    void writingIsAtomicAndLeavesNoTemporaryFile() throws Exception {
+        Path file = dir.resolve("out/r.json");
+        JsonReports.writeAtomically(file, "old");
+        JsonReports.writeAtomically(file, "new");
+        assertEquals("new", Files.readString(file));
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            assertEquals(List.of(file), files.toList());
+        }
+    }
+
+    @Test
+    void aReportOfAnotherSchemaIsRefused() throws Exception {
+        Path file = dir.resolve("other.json");
+        Files.writeString(file, "{\"schema\":\"something-else/9\",\"results\":[]}");
+        assertThrows(java.io.IOException.class, () -> JsonReports.read(file));
+    }
+}
