@@ -7,9 +7,13 @@
  * The loop knows only "wait until the token is at my side" and "hand the token to the other side",
  * so pipe, eventfd or sched_yield mechanisms can be added as further tables without touching it.
  *
- * Every wait is bounded (WAIT_SLICE) and re-checks the abort flag, so ctxprobe_pingpong_abort()
- * always makes both threads return (-ECANCELED). A side that fails records its -errno (first one
- * wins) and aborts the other side.
+ * Abort: ctxprobe_pingpong_abort() sets the abort flag, then the mechanism's kick moves the token
+ * word to a value neither side waits on (TOKEN_ABORT) and wakes every waiter, so both threads return
+ * (-ECANCELED). A side checks the flag before each sleep, and the kernel compares the word under the
+ * futex lock, so no side can fall asleep after an abort. The token waits carry no timeout: a timed
+ * FUTEX_WAIT arms an hrtimer on every wait, which here cost about 150 ns per switch. The waits
+ * outside the measured loop (ready, go) stay bounded (WAIT_SLICE) and re-check the flag. A side that
+ * fails records its -errno (first one wins) and aborts the other side.
  *
  * Round trips: warmup*ops unmeasured, then batches*ops measured (side 0 times each batch), then one
  * untimed tail round trip, so side 1 is still parked (not exiting) while side 0 closes its last batch.
@@ -93,15 +97,18 @@ static void futex_wake_all(_Atomic uint32_t *uaddr)
     futex_op(uaddr, FUTEX_WAKE, INT_MAX, NULL);
 }
 
-/* Waits while *w == busy, in bounded slices that re-check the abort flag.
- * 0, -ECANCELED on abort, or -errno of an unexpected futex failure. */
-static int wait_while(struct ctxprobe_pingpong *pp, _Atomic uint32_t *w, uint32_t busy)
+static const struct timespec wait_slice = { WAIT_SLICE_S, 0 };
+
+/* Waits while *w == busy, re-checking the abort flag before every sleep; `slice` bounds each sleep
+ * (NULL: unbounded, for words an abort moves). 0, -ECANCELED on abort, or -errno of an unexpected
+ * futex failure. */
+static int wait_while(struct ctxprobe_pingpong *pp, _Atomic uint32_t *w, uint32_t busy,
+                      const struct timespec *slice)
 {
-    static const struct timespec slice = { WAIT_SLICE_S, 0 };
     while (atomic_load_explicit(w, memory_order_acquire) == busy) {
-        if (atomic_load_explicit(&pp->abort_flag, memory_order_acquire))
+        if (atomic_load_explicit(&pp->abort_flag, memory_order_seq_cst))
             return -ECANCELED;
-        if (futex_op(w, FUTEX_WAIT, busy, &slice) < 0 && errno != EAGAIN && errno != EINTR &&
+        if (futex_op(w, FUTEX_WAIT, busy, slice) < 0 && errno != EAGAIN && errno != EINTR &&
             errno != ETIMEDOUT)
             return -errno;
     }
@@ -119,7 +126,7 @@ static int futex_init(struct ctxprobe_pingpong *pp)
 /* Side 0 waits while the token is at side 1 (word 1); side 1 waits while it is at side 0 (word 0). */
 static int futex_wait_token(struct ctxprobe_pingpong *pp, int side)
 {
-    return wait_while(pp, &pp->word, side == 0 ? 1u : 0u);
+    return wait_while(pp, &pp->word, side == 0 ? 1u : 0u, NULL);
 }
 
 static int futex_wake_token(struct ctxprobe_pingpong *pp, int side)
@@ -130,8 +137,12 @@ static int futex_wake_token(struct ctxprobe_pingpong *pp, int side)
     return 0;
 }
 
+/* After the abort flag is set: a token value neither side waits on, then wake both. A side that
+ * writes 0 or 1 afterwards checks the flag before its next sleep. */
+#define TOKEN_ABORT 2u
 static void futex_kick(struct ctxprobe_pingpong *pp)
 {
+    atomic_store_explicit(&pp->word, TOKEN_ABORT, memory_order_seq_cst);
     futex_wake_all(&pp->word);
 }
 
@@ -247,7 +258,7 @@ void *ctxprobe_pingpong_main(void *arg)
     if (rc)
         return NULL;
 
-    rc = wait_while(pp, &pp->go, 0);
+    rc = wait_while(pp, &pp->go, 0, &wait_slice);
     if (rc == 0)
         rc = run_side(s);
     if (rc)

@@ -35,6 +35,29 @@ public record SwitchCounts(String task, Long perfSwitches, Long perfMigrations, 
         return out;
     }
 
+    /** Only the perf counts (context switches, migrations), with {@code source} naming where they came from. */
+    public List<Counter> perfCounters(long ops, String source) {
+        List<Counter> out = new ArrayList<>();
+        if (perfSwitches != null) out.add(Counter.of("context-switches", task, perfSwitches, ops, source));
+        if (perfMigrations != null) out.add(Counter.of("cpu-migrations", task, perfMigrations, ops, source));
+        return out;
+    }
+
+    /** Getrusage's voluntary + involuntary switches, summed over tasks (perf ignored). */
+    public static long totalRusageSwitches(List<SwitchCounts> tasks) {
+        return tasks.stream().mapToLong(t -> t.voluntary + t.involuntary).sum();
+    }
+
+    /** Perf's context switches summed over tasks, or null when any task lacks them. */
+    public static Long totalPerfSwitches(List<SwitchCounts> tasks) {
+        long sum = 0;
+        for (SwitchCounts t : tasks) {
+            if (t.perfSwitches == null) return null;
+            sum += t.perfSwitches;
+        }
+        return sum;
+    }
+
     /** Sum over tasks, for "switches per round trip" across both parties. */
     public static long totalSwitches(List<SwitchCounts> tasks) {
         return tasks.stream().mapToLong(SwitchCounts::switches).sum();

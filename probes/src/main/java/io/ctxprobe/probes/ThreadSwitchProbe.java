@@ -38,6 +38,12 @@ public final class ThreadSwitchProbe implements Probe {
     private static final String UNIT = "ns/switch";
     private static final long PILOT_ROUND_TRIPS = 300;
     private static final long READY_TIMEOUT_MS = 10_000;
+    /**
+     * Batches of the counted round. Perf software counters on a thread cost each of its switches
+     * (about 20% here), so the timed round runs without them and a shorter counted round after it
+     * supplies perf's switch and migration counts.
+     */
+    private static final int COUNTED_BATCHES = 5;
 
     @Override
     public String id() {
@@ -75,56 +81,92 @@ public final class ThreadSwitchProbe implements Probe {
     private CaseResult measure(ProbeContext ctx, String caseId, Placement placement, CpuPair pair) {
         RunOptions options = ctx.options();
         long started = System.nanoTime();
-        Round pilot = round(ctx, new BatchPlan(0, 1, PILOT_ROUND_TRIPS), pair);
+        Round pilot = round(ctx, new BatchPlan(0, 1, PILOT_ROUND_TRIPS), pair, false);
         double pilotNsPerRoundTrip = (double) pilot.wallNs[0] / PILOT_ROUND_TRIPS;
         long ops = Calibration.opsFor(pilotNsPerRoundTrip, options.targetBatchNs(), 50, 10_000_000);
         BatchPlan plan = new BatchPlan(options.warmupBatches(), options.measuredBatches(), ops);
-        Round round = round(ctx, plan, pair);
+        Round timed = round(ctx, plan, pair, false);
+        BatchPlan countedPlan = new BatchPlan(1, Math.min(plan.batches(), COUNTED_BATCHES), ops);
+        Round counted = round(ctx, countedPlan, pair, true);
 
         CaseResultBuilder result = new CaseResultBuilder(ID, caseId, UNIT)
                 .param("mechanism", "futex")
                 .param("placement", placement.label())
                 .param("cpus", pair.first() + "," + pair.second())
-                .batches(plan, 2, round.wallNs, null)
+                .batches(plan, 2, timed.wallNs, null)
                 .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs())
                 .note("pair: " + pair.why())
                 .note("pinned with sched_setaffinity(tid) through the " + ctx.binding().name() + " binding");
-        long roundTrips = plan.measuredOps();
-        for (SwitchCounts c : round.counts) {
-            result.counters(c.toCounters(roundTrips));
+        for (SwitchCounts c : timed.counts) {
+            result.counters(c.toCounters(plan.measuredOps()));
         }
-        if (round.counts.getFirst().perfAbsentReason() != null) result.note(round.counts.getFirst().perfAbsentReason());
-        validate(result, placement, pair, round, roundTrips);
+        String countedSource = SwitchCounts.PERF_SOURCE + ", counted round of " + countedPlan.batches() + " batches";
+        for (SwitchCounts c : counted.counts) {
+            result.counters(c.perfCounters(countedPlan.measuredOps(), countedSource));
+        }
+        String perfAbsent = counted.counts.getFirst().perfAbsentReason();
+        if (perfAbsent != null) {
+            result.note(perfAbsent + "; switch counts from getrusage only, no migration count");
+        } else {
+            double timedMedian = median(timed.wallNs) / (2.0 * ops);
+            double countedMedian = median(counted.wallNs) / (2.0 * ops);
+            result.note(String.format("with perf software counters attached the same switch took %.0f ns (%+.0f%%): "
+                    + "what counting costs each switch; the timed round runs without them", countedMedian,
+                    100 * (countedMedian / timedMedian - 1)));
+        }
+        validate(result, placement, pair, timed, plan.measuredOps(), counted, countedPlan.measuredOps());
         return result.wallMs((System.nanoTime() - started) / 1e6).build();
     }
 
-    private static void validate(CaseResultBuilder result, Placement placement, CpuPair pair, Round round, long roundTrips) {
-        long switches = SwitchCounts.totalSwitches(round.counts);
-        double perRoundTrip = (double) switches / roundTrips;
-        String source = round.counts.getFirst().switchesSource();
-        result.note(String.format("%.2f context switches per round trip (%s)", perRoundTrip, source));
-        if (placement == Placement.SAME_CORE && perRoundTrip < 2) {
-            result.flag(String.format("a same-core round trip must switch at least twice; the kernel counted %.2f", perRoundTrip));
-        }
-        int[] expected = {pair.first(), pair.second()};
-        for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
-            int cpuAtStart = round.cpus[side][0];
-            int cpuAtEnd = round.cpus[side][1];
-            if (cpuAtStart != expected[side] || cpuAtEnd != expected[side]) {
-                result.flag(String.format("%s was pinned to CPU %d but ran on CPU %d/%d (start/end)",
-                        side == 0 ? "ping" : "pong", expected[side], cpuAtStart, cpuAtEnd));
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static void validate(CaseResultBuilder result, Placement placement, CpuPair pair, Round timed,
+                                 long roundTrips, Round counted, long countedRoundTrips) {
+        double rusagePerRoundTrip = (double) SwitchCounts.totalRusageSwitches(timed.counts) / roundTrips;
+        Long perf = SwitchCounts.totalPerfSwitches(counted.counts);
+        Double perfPerRoundTrip = perf == null ? null : (double) perf / countedRoundTrips;
+        result.note(String.format("%.2f context switches per round trip (%s)%s", rusagePerRoundTrip,
+                SwitchCounts.RUSAGE_SOURCE, perfPerRoundTrip == null ? ""
+                        : String.format("; %.2f in the counted round (perf)", perfPerRoundTrip)));
+        if (placement == Placement.SAME_CORE) {
+            if (rusagePerRoundTrip < 2) {
+                result.flag(String.format("a same-core round trip must switch at least twice; getrusage counted %.2f", rusagePerRoundTrip));
+            }
+            if (perfPerRoundTrip != null && perfPerRoundTrip < 2) {
+                result.flag(String.format("a same-core round trip must switch at least twice; perf counted %.2f", perfPerRoundTrip));
             }
         }
-        Long migrations = SwitchCounts.totalMigrations(round.counts);
+        int[] expected = {pair.first(), pair.second()};
+        for (Round round : List.of(timed, counted)) {
+            for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
+                int cpuAtStart = round.cpus[side][0];
+                int cpuAtEnd = round.cpus[side][1];
+                if (cpuAtStart != expected[side] || cpuAtEnd != expected[side]) {
+                    result.flag(String.format("%s was pinned to CPU %d but ran on CPU %d/%d (start/end)",
+                            side == 0 ? "ping" : "pong", expected[side], cpuAtStart, cpuAtEnd));
+                }
+            }
+        }
+        Long migrations = SwitchCounts.totalMigrations(counted.counts);
         if (migrations != null && migrations > 0) {
-            result.flag(migrations + " CPU migrations while pinned");
+            result.flag(migrations + " CPU migrations while pinned (counted round)");
         }
     }
 
     /** One run of a thread pair: batch times, per-side counts, and where each side ran. */
     private record Round(long[] wallNs, List<SwitchCounts> counts, int[][] cpus) {}
 
-    private static Round round(ProbeContext ctx, BatchPlan plan, CpuPair pair) {
+    /**
+     * Runs one thread pair through {@code plan}. With {@code perf}, software counters are attached to
+     * both threads and read by C at the measured edges; without, only getrusage counts (free: the
+     * kernel keeps them anyway).
+     */
+    private static Round round(ProbeContext ctx, BatchPlan plan, CpuPair pair, boolean perf) {
         NativePingPong pp = NativePingPong.start(CtxprobeLib.MECH_FUTEX, plan.warmup(), plan.batches(),
                 plan.opsPerBatch(), READY_TIMEOUT_MS);
         List<TaskCounters> counters = new ArrayList<>();
@@ -136,10 +178,12 @@ public final class ThreadSwitchProbe implements Probe {
             for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
                 int tid = pp.tid(side);
                 ctx.binding().setAffinity(tid, CpuSet.of(cpus[side]));
-                TaskCounters tc = TaskCounters.open(names[side], tid);
-                counters.add(tc);
-                pp.counterFd(side, 0, tc.switchesFd());
-                pp.counterFd(side, 1, tc.migrationsFd());
+                if (perf) {
+                    TaskCounters tc = TaskCounters.open(names[side], tid);
+                    counters.add(tc);
+                    pp.counterFd(side, 0, tc.switchesFd());
+                    pp.counterFd(side, 1, tc.migrationsFd());
+                }
             }
             ScheduledFuture<?> deadline = watchdog.schedule(pp::abort, deadlineMs(ctx.options(), plan), TimeUnit.MILLISECONDS);
             pp.go();
@@ -148,8 +192,11 @@ public final class ThreadSwitchProbe implements Probe {
             List<SwitchCounts> counts = new ArrayList<>();
             int[][] ran = new int[2][2];
             for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
-                counts.add(counters.get(side).fromDeltas(pp.counterDelta(side, 0), pp.counterDelta(side, 1),
-                        pp.voluntarySwitches(side), pp.involuntarySwitches(side)));
+                long voluntary = pp.voluntarySwitches(side);
+                long involuntary = pp.involuntarySwitches(side);
+                counts.add(perf
+                        ? counters.get(side).fromDeltas(pp.counterDelta(side, 0), pp.counterDelta(side, 1), voluntary, involuntary)
+                        : new SwitchCounts(names[side], null, null, voluntary, involuntary, null));
                 ran[side][0] = pp.cpu(side, false);
                 ran[side][1] = pp.cpu(side, true);
             }
