@@ -13,4 +13,4 @@ echo
 
 echo "## JMH"
 echo
-"${java[@]}" -jar "$jar" -foe true ${JMH_ARGS:-"B0"}
+"$JAVA_HOME/bin/java" -jar "$jar" -foe true ${JMH_ARGS:-"B0"}

@@ -23,4 +23,14 @@ class CleanupTest {
         a.close();
         assertEquals(2, cleanup.activeCount());
     }
+
+    @Test
+    void whatIsRegisteredAfterAStopIsAbortedAtOnce() {
+        Cleanup cleanup = new Cleanup();
+        cleanup.abortAll();
+        List<String> aborted = new ArrayList<>();
+        cleanup.register("late", () -> aborted.add("late"));
+        assertEquals(List.of("late"), aborted);
+        assertEquals(true, cleanup.stopped());
+    }
 }

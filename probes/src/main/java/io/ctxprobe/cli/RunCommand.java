@@ -89,9 +89,17 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("ctxprobe: " + host.summary().cpuModel() + ", " + request.options.cpus().size()
                 + " CPUs usable (" + request.options.cpus() + "), binding " + request.binding.name()
                 + (quick ? ", quick suite" : ""));
-        List<CaseResult> results = runner.run(request.probes, done -> System.out.print(ResultTable.progress(done)));
+        List<CaseResult> results = runner.run(request.probes, done -> {
+            System.out.print(ResultTable.progress(done));
+            System.out.flush();
+        });
+        try {
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook owns the partial report and the exit; the JVM halts once it is done.
+            Thread.currentThread().join();
+        }
         finished.set(true);
-        Runtime.getRuntime().removeShutdownHook(onCtrlC);
 
         System.out.println();
         System.out.print(ResultTable.render(results));

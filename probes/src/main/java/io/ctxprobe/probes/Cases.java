@@ -1,19 +1,25 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
 
 import java.util.function.Supplier;
 
-/** Runs one case so that its error becomes a {@code failed} result instead of ending the probe. */
+/**
+ * Runs one case so that its error becomes a {@code failed} result instead of ending the probe. Once
+ * the run is stopping (Ctrl-C), a case is not started, and one cut short says so.
+ */
 final class Cases {
 
     private Cases() {}
 
-    static CaseResult attempt(String probe, String caseId, String unit, Supplier<CaseResult> measure) {
+    static CaseResult attempt(ProbeContext ctx, String probe, String caseId, String unit, Supplier<CaseResult> measure) {
+        if (ctx.cleanup().stopped()) return CaseResult.failed(probe, caseId, null, unit, "interrupted: not run");
         try {
             return measure.get();
         } catch (RuntimeException e) {
             String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            if (ctx.cleanup().stopped()) message = "interrupted: " + message;
             return CaseResult.failed(probe, caseId, null, unit, message);
         }
     }

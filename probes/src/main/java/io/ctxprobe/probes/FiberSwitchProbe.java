@@ -52,7 +52,7 @@ public final class FiberSwitchProbe implements Probe {
         double clockReadNs = NativeLoops.clockReadNs();
         List<CaseResult> results = new ArrayList<>();
         for (Kind kind : KINDS) {
-            results.add(Cases.attempt(ID, kind.caseId(), UNIT, () -> InThreadMeasurement.measure(ctx,
+            results.add(Cases.attempt(ctx, ID, kind.caseId(), UNIT, () -> InThreadMeasurement.measure(ctx,
                     new CaseResultBuilder(ID, kind.caseId(), UNIT)
                             .param("switch", kind.what())
                             .timer("CLOCK_MONOTONIC (C)", clockReadNs),

@@ -41,17 +41,17 @@ public final class SyscallNullProbe implements Probe {
     @Override
     public List<CaseResult> run(ProbeContext ctx) {
         List<CaseResult> results = new ArrayList<>();
-        results.add(Cases.attempt(ID, "c-loop", UNIT, () -> InThreadMeasurement.measure(ctx,
+        results.add(Cases.attempt(ctx, ID, "c-loop", UNIT, () -> InThreadMeasurement.measure(ctx,
                 new CaseResultBuilder(ID, "c-loop", UNIT).param("caller", "C loop in libctxprobe")
                         .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs()),
                 NativeLoops.of("ctxprobe_syscall_null_run", CtxprobeLib::syscallNullRun), 1, 50_000_000)));
         Binding clock = ctx.binding();
-        results.add(Cases.attempt(ID, "ffm-downcall", UNIT, () -> InThreadMeasurement.measure(ctx,
+        results.add(Cases.attempt(ctx, ID, "ffm-downcall", UNIT, () -> InThreadMeasurement.measure(ctx,
                 new CaseResultBuilder(ID, "ffm-downcall", UNIT).param("caller", "Java, one FFM downcall per call")
                         .timer("CLOCK_MONOTONIC (" + clock.name() + ")", JavaLoops.clockReadNs(clock)),
                 JavaLoops.calls(clock, Unistd::getppid), 1, 50_000_000)));
         Binding jna = Binding.jna();
-        results.add(Cases.attempt(ID, "jna-call", UNIT, () -> InThreadMeasurement.measure(ctx,
+        results.add(Cases.attempt(ctx, ID, "jna-call", UNIT, () -> InThreadMeasurement.measure(ctx,
                 new CaseResultBuilder(ID, "jna-call", UNIT).param("caller", "Java, one JNA direct call per call")
                         .timer("CLOCK_MONOTONIC (" + clock.name() + ")", JavaLoops.clockReadNs(clock)),
                 JavaLoops.calls(clock, jna::getppid), 1, 50_000_000)));

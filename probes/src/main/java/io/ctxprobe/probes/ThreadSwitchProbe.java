@@ -73,7 +73,7 @@ public final class ThreadSwitchProbe implements Probe {
                 results.add(CaseResult.skipped(ID, caseId, null, UNIT, plan.skipReason()));
                 continue;
             }
-            results.add(Cases.attempt(ID, caseId, UNIT, () -> measure(ctx, caseId, placement, plan.pair())));
+            results.add(Cases.attempt(ctx, ID, caseId, UNIT, () -> measure(ctx, caseId, placement, plan.pair())));
         }
         return results;
     }
