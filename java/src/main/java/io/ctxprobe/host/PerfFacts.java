@@ -77,11 +77,11 @@ final class PerfFacts {
     }
 
     private static Fact status(String name, String status, String errno) {
-        return Fact.of(name, status + (errno == null ? "" : " (" + errno + ")"), "perf_event_open");
+        return Fact.of(name, status + (errno == null || errno.isBlank() ? "" : " (" + errno + ")"), "perf_event_open");
     }
 
     private static Fact event(String name, String status, String errno, String text) {
-        String value = text != null ? text : status + (errno == null ? "" : " (" + errno + ")");
+        String value = text != null ? text : status + (errno == null || errno.isBlank() ? "" : " (" + errno + ")");
         return Fact.of(name, value, "perf_event_open", null);
     }
 }

@@ -110,9 +110,8 @@ public final class ThreadSwitchProbe implements Probe {
         } else {
             double timedMedian = median(timed.wallNs) / (2.0 * ops);
             double countedMedian = median(counted.wallNs) / (2.0 * ops);
-            result.note(String.format("with perf software counters attached the same switch took %.0f ns (%+.0f%%): "
-                    + "what counting costs each switch; the timed round runs without them", countedMedian,
-                    100 * (countedMedian / timedMedian - 1)));
+            result.note(String.format("counted round, perf software counters attached: %.0f ns/switch, %+.0f%% against "
+                    + "the timed round, which runs without them", countedMedian, 100 * (countedMedian / timedMedian - 1)));
         }
         validate(result, placement, pair, timed, plan.measuredOps(), counted, countedPlan.measuredOps());
         return result.wallMs((System.nanoTime() - started) / 1e6).build();
