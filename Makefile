@@ -3,9 +3,11 @@
 
 SHELL := /bin/bash
 MVN   ?= mvn
-MVN_FLAGS ?= -B -q -Dstyle.color=never
-JAVA_HOME_FOUND = $(shell scripts/find-jdk.sh)
-WITH_JDK = export JAVA_HOME="$$(scripts/find-jdk.sh)" || exit 2; export PATH="$$JAVA_HOME/bin:$$PATH";
+# Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 25 warns about on every build.
+export MAVEN_OPTS ?= --sun-misc-unsafe-memory-access=allow
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+MVN_FLAGS ?= -B -q -Dstyle.color=never -Dctxprobe.git.commit=$(or $(GIT_COMMIT),unknown)
+WITH_JDK = JAVA_HOME="$$(scripts/find-jdk.sh)" || exit 2; export JAVA_HOME PATH="$$JAVA_HOME/bin:$$PATH";
 
 CLI_JAR   := probes/target/ctxprobe.jar
 BENCH_JAR := bench/target/ctxprobe-bench.jar
@@ -33,7 +35,7 @@ run: build
 
 # C tests, then every JUnit test (mvn verify).
 test: native-check jdk
-	@$(WITH_JDK) $(MVN) -B -Dstyle.color=never verify
+	@$(WITH_JDK) $(MVN) -B -Dstyle.color=never -Dctxprobe.git.commit=$(or $(GIT_COMMIT),unknown) verify
 
 # JMH benchmarks and the plain-C reference programs; see bench/README.md and bench/RESULTS.md.
 bench: build bench-c

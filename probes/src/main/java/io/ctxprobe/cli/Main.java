@@ -32,13 +32,13 @@ public final class Main implements Runnable {
         }
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((e, a) -> {
-            String command = e.getCommandLine().getCommandName();
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
             System.err.println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageException) {
-                System.err.println(commandLine.getCommandName() + ": " + e.getMessage());
+                System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return ExitCodes.USAGE;
             }
             System.err.println("ctxprobe: internal error: " + e);

@@ -57,27 +57,23 @@ final class ResultTable {
         return out.toString();
     }
 
-    /** "2.00 cs, 0 mig": switches per op from the best source each task had, migrations where counted. */
+    /**
+     * "2.00 cs, 0 mig": context switches per op from getrusage (voluntary + involuntary, kept for the
+     * timed batches of every task), summed over tasks; CPU migrations where perf counted them.
+     */
     static String counts(CaseResult r) {
         if (r.status() == Status.SKIPPED || r.status() == Status.FAILED || r.counters().isEmpty()) return "-";
         double switches = 0;
         double migrations = 0;
         boolean anyMigrations = false;
-        List<String> tasks = r.counters().stream().map(Counter::task).distinct().toList();
-        for (String task : tasks) {
-            List<Counter> mine = r.counters().stream().filter(c -> c.task().equals(task)).toList();
-            Counter perf = find(mine, "context-switches");
-            if (perf != null) {
-                switches += perf.perOp();
-            } else {
-                Counter v = find(mine, "voluntary-switches");
-                Counter iv = find(mine, "involuntary-switches");
-                switches += (v != null ? v.perOp() : 0) + (iv != null ? iv.perOp() : 0);
-            }
-            Counter mig = find(mine, "cpu-migrations");
-            if (mig != null) {
-                migrations += mig.perOp();
-                anyMigrations = true;
+        for (Counter c : r.counters()) {
+            switch (c.event()) {
+                case "voluntary-switches", "involuntary-switches" -> switches += c.perOp();
+                case "cpu-migrations" -> {
+                    migrations += c.perOp();
+                    anyMigrations = true;
+                }
+                default -> { }
             }
         }
         return count(switches) + " cs" + (anyMigrations ? ", " + count(migrations) + " mig" : "");
@@ -88,10 +84,6 @@ final class ResultTable {
         if (perOp == 0) return "0";
         if (perOp < 0.001) return "<0.001";
         return String.format(Locale.ROOT, "%.3g", perOp);
-    }
-
-    private static Counter find(List<Counter> counters, String event) {
-        return counters.stream().filter(c -> c.event().equals(event)).findFirst().orElse(null);
     }
 
     /** Three significant digits, plain notation: 1.23, 45.6, 789, 12345. */
