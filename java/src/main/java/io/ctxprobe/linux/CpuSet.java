@@ -54,6 +54,9 @@ public final class CpuSet {
      * (the kernel's {@code a-b:stride/group} form is not accepted). An empty or blank string
      * is the empty set, as in an empty /sys/devices/system/cpu/isolated.
      */
+    /** Beyond any kernel's NR_CPUS (8192 on x86-64 MAXSMP): refused before a huge bit set is built. */
+    static final int MAX_PARSED_CPU = 1 << 16;
+
     public static CpuSet parse(String list) {
         BitSet b = new BitSet();
         String s = list.strip();
@@ -64,22 +67,20 @@ public final class CpuSet {
             String p = part.strip();
             int dash = p.indexOf('-');
             try {
-                if (dash < 0) {
-                    b.set(Integer.parseInt(p));
-                } else {
-                    int lo = Integer.parseInt(p.substring(0, dash));
-                    int hi = Integer.parseInt(p.substring(dash + 1));
-                    if (lo < 0 || hi < lo) {
-                        throw new IllegalArgumentException(
-                                "bad CPU list '" + list + "': range '" + p + "' is empty or negative");
-                    }
-                    b.set(lo, hi + 1);
+                int lo = Integer.parseInt(dash < 0 ? p : p.substring(0, dash));
+                int hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1));
+                if (lo < 0 || hi < lo) {
+                    throw new IllegalArgumentException(
+                            "bad CPU list '" + list + "': range '" + p + "' is empty or negative");
                 }
+                if (hi >= MAX_PARSED_CPU) {
+                    throw new IllegalArgumentException("bad CPU list '" + list + "': CPU " + hi
+                            + " is beyond any kernel's CPU count (at most " + (MAX_PARSED_CPU - 1) + ")");
+                }
+                b.set(lo, hi + 1);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
                         "bad CPU list '" + list + "': '" + p + "' is not a CPU number or range a-b");
-            } catch (IndexOutOfBoundsException e) {
-                throw new IllegalArgumentException("bad CPU list '" + list + "': negative CPU in '" + p + "'");
             }
         }
         return new CpuSet(b);

@@ -43,8 +43,7 @@ public final class FiberSwitchProbe implements Probe {
 
     @Override
     public List<ParamSpec> parameters() {
-        return List.of(new ParamSpec("--cpus", "runs on the first CPU given (default: the first allowed CPU)"),
-                new ParamSpec("--batches", "measured batches per case"));
+        return InThreadMeasurement.PARAMETERS;
     }
 
     @Override

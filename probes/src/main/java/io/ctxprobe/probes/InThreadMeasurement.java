@@ -4,10 +4,13 @@ import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Calibration;
 import io.ctxprobe.measure.SwitchCounts;
 import io.ctxprobe.measure.TaskCounters;
+import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+
+import java.util.List;
 
 /**
  * The measurement shape shared by loops that run on the probe's own thread (a system call, a fiber
@@ -21,6 +24,11 @@ final class InThreadMeasurement {
     /** Voluntary switches per operation above which an in-thread loop did not run as one stretch. */
     static final double MAX_VOLUNTARY_PER_OP = 0.001;
     private static final long PILOT_OPS = 1_000;
+
+    /** What an in-thread probe reads from the run options. */
+    static final List<Probe.ParamSpec> PARAMETERS = List.of(
+            new Probe.ParamSpec("--cpus", "runs on the first CPU given (default: the first allowed CPU)"),
+            new Probe.ParamSpec("--batches", "measured batches per case"));
 
     private InThreadMeasurement() {}
 
