@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a prototype or a meaning below changes; Java refuses a library with another. */
-#define CTXPROBE_ABI_VERSION 1
+#define CTXPROBE_ABI_VERSION 2
 
 int32_t ctxprobe_abi_version(void);
 
@@ -68,7 +68,7 @@ int32_t ctxprobe_syscall_null_run(int64_t warmup, int64_t batches, int64_t ops,
 int32_t ctxprobe_fiber_switch_run(int32_t kind, int64_t warmup, int64_t batches, int64_t ops,
                                   int64_t *wall_ns, int64_t *cpu_ns);
 
-/* ---- pingpong.c: thread.switch ------------------------------------------------------------------
+/* ---- pingpong.c: thread.switch, process.switch, cache.c2c, fiber migration ----------------------
  * Two kernel threads bounce a token. Java creates both with pthread_create(ctxprobe_pingpong_main,
  * ctxprobe_pingpong_side(pp, 0 or 1)), so the threads are created from Java through FFM while their
  * bodies live here. Sequence:
@@ -82,15 +82,45 @@ int32_t ctxprobe_fiber_switch_run(int32_t kind, int64_t warmup, int64_t batches,
  * counters (perf fds and getrusage(RUSAGE_THREAD)) exactly at the first and last measured round trip.
  * ctxprobe_pingpong_abort() wakes every waiter and makes both threads return (deadline, Ctrl-C). */
 
-#define CTXPROBE_MECH_FUTEX 1   /* FUTEX_WAIT/FUTEX_WAKE on one shared word (private futex)      */
+/* Mechanisms: how a side waits for the token and hands it over. Every mechanism also has a solo
+ * form (ctxprobe_mechanism_solo_run): the same calls of one handoff with no partner to switch to. */
+#define CTXPROBE_MECH_FUTEX   1 /* FUTEX_WAIT/FUTEX_WAKE on one shared word (private futex; shared
+                                   futex in process mode)                                         */
+#define CTXPROBE_MECH_PIPE    2 /* one pipe per direction: write 1 byte, the other side reads it  */
+#define CTXPROBE_MECH_EVENTFD 3 /* one eventfd per direction: write 1, the other side reads it    */
+#define CTXPROBE_MECH_YIELD   4 /* the shared word, polled with sched_yield() between looks (the
+                                   caller puts both sides under SCHED_FIFO where permitted)        */
+#define CTXPROBE_MECH_SPIN    5 /* the shared word, polled with a pause instruction only: no system
+                                   call, no switch (cache.c2c; fiber migration)                   */
+
+/* Flags for ctxprobe_pingpong_new2. */
+#define CTXPROBE_PP_PROCESS   1 /* side 1 will run in a forked child (ctxprobe_pingpong_fork): the
+                                   object lives in a MAP_SHARED mapping, futexes are shared        */
+#define CTXPROBE_PP_FIBER     2 /* each side, once it holds the token, resumes one shared fiber
+                                   that switches straight back: the fiber migrates between the two
+                                   threads every handoff (threads only; with MECH_SPIN)            */
 
 #define CTXPROBE_COUNTER_SLOTS 4 /* perf fds per side; slot meaning is the caller's              */
 
 typedef struct ctxprobe_pingpong ctxprobe_pingpong;
 
-/* Returns NULL on bad input (mechanism unknown, batches/ops <= 0) or allocation failure. */
+/* Returns NULL on bad input (mechanism unknown, batches/ops <= 0) or allocation failure.
+ * Same as ctxprobe_pingpong_new2(mechanism, 0, ...). */
 ctxprobe_pingpong *ctxprobe_pingpong_new(int32_t mechanism, int64_t warmup, int64_t batches,
                                          int64_t ops);
+/* With CTXPROBE_PP_* flags; NULL also for unknown flags or a flag the mechanism cannot take. */
+ctxprobe_pingpong *ctxprobe_pingpong_new2(int32_t mechanism, int32_t flags, int64_t warmup,
+                                          int64_t batches, int64_t ops);
+/* Process mode: forks a child process that runs `side`'s body (instead of pthread_create for that
+ * side) and leaves with _exit; it never returns into the caller. The child sets
+ * PR_SET_PDEATHSIG(SIGKILL), which fires when the *calling thread* exits: call this from a thread
+ * that outlives the child. Returns the child's pid (also its tid for _tid, pinning and counters),
+ * or -errno; -EINVAL without CTXPROBE_PP_PROCESS. Only async-signal-safe work runs in the child. */
+int32_t ctxprobe_pingpong_fork(ctxprobe_pingpong *pp, int32_t side);
+/* Waits up to timeout_ms for the forked `side` to exit (SIGKILL after that) and reaps it. 0 if it
+ * exited with status 0; -ETIMEDOUT if it had to be killed; -ECHILD if there is no child for side;
+ * a child killed by a signal or exiting non-zero records -EPIPE as the object's error. */
+int32_t ctxprobe_pingpong_reap(ctxprobe_pingpong *pp, int32_t side, int64_t timeout_ms);
 void *ctxprobe_pingpong_side(ctxprobe_pingpong *pp, int32_t side);
 void *ctxprobe_pingpong_main(void *side);                       /* the pthread body */
 /* 0 when both sides are ready, -ETIMEDOUT, or the first thread's negative errno
@@ -118,7 +148,16 @@ int64_t ctxprobe_pingpong_counter_delta(ctxprobe_pingpong *pp, int32_t side, int
 /* getrusage(RUSAGE_THREAD) deltas over the measured batches: which 0 = ru_nvcsw, 1 = ru_nivcsw.
  * -1 for a bad side or which, or a run that did not finish. */
 int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which);
+/* Frees the object; the caller has joined both threads (and reaped a forked side). */
 void    ctxprobe_pingpong_free(ctxprobe_pingpong *pp);
+
+/* The mechanism's own cost, lmbench-style but explicit: on the calling thread, with no partner, one
+ * operation is the calls one side makes per handoff (futex: a FUTEX_WAKE with no waiter and a
+ * FUTEX_WAIT that finds the word already changed; pipe/eventfd: a write and the read of it on the
+ * same object; yield: one sched_yield with nothing else to run; spin: one look at the word). So
+ * "switch cost = ping-pong ns per switch - solo ns per op", both measured. Batch protocol as above. */
+int32_t ctxprobe_mechanism_solo_run(int32_t mechanism, int64_t warmup, int64_t batches, int64_t ops,
+                                    int64_t *wall_ns, int64_t *cpu_ns);
 
 #ifdef __cplusplus
 }
