@@ -5,7 +5,9 @@ import io.ctxprobe.binding.NativeHostFacts;
 import io.ctxprobe.host.HostFacts;
 import io.ctxprobe.host.HostFactsCollector;
 import io.ctxprobe.probe.Cleanup;
+import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.probe.Placement;
+import io.ctxprobe.probe.PlacementPlanner;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
@@ -27,8 +29,9 @@ import java.util.regex.Pattern;
  * What this measures: ctxprobe's figures against plain C programs of the same shape (bench/c), in
  * the same run, same placement, as interleaved pairs (ctxprobe, C, ctxprobe, C, ...) so drift on a
  * shared host hits both sides alike:
- *   thread.switch futex/same-core  vs  bench/c/build/futex_pingpong CPU CPU
- *   fiber.switch asm               vs  bench/c/build/fcontext_switch (Boost.Context jump_fcontext)
+ *   thread.switch and process.switch, futex and pipe, same-core  vs  bench/c/build/pingpong MODE MECH CPU CPU
+ *   thread.switch futex/cross-core                                vs  bench/c/build/pingpong thread futex A B
+ *   fiber.switch asm                                              vs  bench/c/build/fcontext_switch (Boost.Context)
  * Prints a Markdown table per comparison and the median ratio with its range.
  *
  * How to run: {@code make bench} or
@@ -45,24 +48,47 @@ public final class CompareWithC {
         Path cDir = Path.of(System.getProperty("ctxprobe.bench.c", "bench/c/build"));
         HostFacts host = new HostFactsCollector(Path.of("/"), new NativeHostFacts()).collect();
         Binding binding = Binding.ffm();
-        ProbeContext ctx = new ProbeContext(binding, host,
-                new RunOptions(binding.getAffinity(0), EnumSet.of(Placement.SAME_CORE), false, 21), new Cleanup());
-        int cpu = ctx.cpus().first();
+        CpuSet cpus = binding.getAffinity(0);
+        int cpu = cpus.first();
         System.out.printf("host: %s, %s; kernel %s; %d pairs, CPU %d%n%n", host.summary().cpuModel(),
                 host.summary().ptiText(), host.summary().kernel(), pairs, cpu);
 
-        compare("thread.switch futex/same-core vs bench/c futex_pingpong " + cpu + " " + cpu, pairs,
-                () -> median(ctx, "thread.switch", "futex/same-core"),
-                () -> runC(cDir.resolve("futex_pingpong"), String.valueOf(cpu), String.valueOf(cpu)));
+        for (String mode : List.of("thread", "process")) {
+            for (String mech : List.of("futex", "pipe")) {
+                String probe = mode + ".switch";
+                ProbeContext ctx = context(binding, host, cpus, Placement.SAME_CORE, mech);
+                compare(probe + " " + mech + "/same-core vs bench/c pingpong " + mode + " " + mech + " " + cpu + " " + cpu, pairs,
+                        () -> median(ctx, probe, mech + "/same-core"),
+                        () -> runC(cDir.resolve("pingpong"), mode, mech, String.valueOf(cpu), String.valueOf(cpu)));
+            }
+        }
+        ProbeContext cross = context(binding, host, cpus, Placement.CROSS_CORE, "futex");
+        PlacementPlanner.Plan plan = cross.planner().plan(Placement.CROSS_CORE);
+        if (plan.pair() != null) {
+            String a = String.valueOf(plan.pair().first());
+            String b = String.valueOf(plan.pair().second());
+            compare("thread.switch futex/cross-core vs bench/c pingpong thread futex " + a + " " + b
+                            + " (cross-core varies run to run: read the range)", pairs,
+                    () -> median(cross, "thread.switch", "futex/cross-core"),
+                    () -> runC(cDir.resolve("pingpong"), "thread", "futex", a, b));
+        } else {
+            System.out.println("cross-core: skipped: " + plan.skipReason());
+        }
         Path fcontext = cDir.resolve("fcontext_switch");
+        ProbeContext fibers = context(binding, host, cpus, Placement.SAME_CORE, "futex");
         if (Files.isExecutable(fcontext)) {
             compare("fiber.switch asm vs Boost.Context jump_fcontext (pinned to CPU " + cpu + ")", pairs,
-                    () -> median(ctx, "fiber.switch", "asm"),
+                    () -> median(fibers, "fiber.switch", "asm"),
                     () -> runC(Path.of("taskset"), "-c", String.valueOf(cpu), fcontext.toString()));
         } else {
             System.out.println("fiber.switch vs jump_fcontext: skipped: " + fcontext
                     + " not built (apt-get install -y libboost-context-dev; make -C bench/c)");
         }
+    }
+
+    private static ProbeContext context(Binding binding, HostFacts host, CpuSet cpus, Placement placement, String mechanism) {
+        return new ProbeContext(binding, host,
+                new RunOptions(cpus, EnumSet.of(placement), List.of(mechanism), false, 21), new Cleanup());
     }
 
     interface Measure {

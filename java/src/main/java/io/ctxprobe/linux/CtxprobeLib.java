@@ -19,13 +19,21 @@ public final class CtxprobeLib {
     private CtxprobeLib() {}
 
     /** CTXPROBE_ABI_VERSION: NativeLibrary refuses a library reporting another. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     public static final int FIBER_ASM = 1;
     public static final int FIBER_ASM_NOFPU = 2;
     public static final int FIBER_UCONTEXT = 3;
 
     public static final int MECH_FUTEX = 1;
+    public static final int MECH_PIPE = 2;
+    public static final int MECH_EVENTFD = 3;
+    public static final int MECH_YIELD = 4;
+    public static final int MECH_SPIN = 5;
+
+    /** ctxprobe_pingpong_new2 flags. */
+    public static final int PP_PROCESS = 1;
+    public static final int PP_FIBER = 2;
 
     public static final int COUNTER_SLOTS = 4;
 
@@ -160,6 +168,24 @@ public final class CtxprobeLib {
     private static final Downcall PP_NEW = fn("ctxprobe_pingpong_new",
             FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
 
+    /* ctxprobe_pingpong *ctxprobe_pingpong_new2(int32_t mechanism, int32_t flags, int64_t warmup,
+     *                                           int64_t batches, int64_t ops); */
+    private static final Downcall PP_NEW2 = fn("ctxprobe_pingpong_new2",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+
+    /* int32_t ctxprobe_pingpong_fork(ctxprobe_pingpong *pp, int32_t side); */
+    private static final Downcall PP_FORK = fn("ctxprobe_pingpong_fork",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+    /* int32_t ctxprobe_pingpong_reap(ctxprobe_pingpong *pp, int32_t side, int64_t timeout_ms); */
+    private static final Downcall PP_REAP = fn("ctxprobe_pingpong_reap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+
+    /* int32_t ctxprobe_mechanism_solo_run(int32_t mechanism, int64_t warmup, int64_t batches,
+     *                                     int64_t ops, int64_t *wall_ns, int64_t *cpu_ns); */
+    private static final Downcall SOLO_RUN = fn("ctxprobe_mechanism_solo_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+
     /* void *ctxprobe_pingpong_side(ctxprobe_pingpong *pp, int32_t side); */
     private static final Downcall PP_SIDE = fn("ctxprobe_pingpong_side",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
@@ -227,6 +253,55 @@ public final class CtxprobeLib {
                     + ", batches=" + batches + ", ops=" + ops + ") returned NULL: bad input or out of memory");
         }
         return pp;
+    }
+
+    /** As {@link #pingpongNew} with CTXPROBE_PP_* {@code flags} (process mode, fiber payload). */
+    public static MemorySegment pingpongNew2(int mechanism, int flags, long warmup, long batches, long ops) {
+        MemorySegment pp;
+        try {
+            pp = (MemorySegment) PP_NEW2.handle().invokeExact(mechanism, flags, warmup, batches, ops);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (pp.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("ctxprobe_pingpong_new2(mechanism=" + mechanism + ", flags=" + flags
+                    + ", warmup=" + warmup + ", batches=" + batches + ", ops=" + ops
+                    + ") returned NULL: bad input, a flag the mechanism cannot take, or out of memory");
+        }
+        return pp;
+    }
+
+    /**
+     * Process mode: forks a child running {@code side}'s body (in C; it never returns into the JVM).
+     * Its PR_SET_PDEATHSIG follows the calling thread: call from a thread that outlives the child.
+     * Returns the child's pid or a negative errno.
+     */
+    public static int pingpongFork(MemorySegment pp, int side) {
+        try {
+            return (int) PP_FORK.handle().invokeExact(pp, side);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Reaps a forked side within {@code timeoutMs} (SIGKILL after it): 0, -ETIMEDOUT, -ECHILD, -EPIPE. */
+    public static int pingpongReap(MemorySegment pp, int side, long timeoutMs) {
+        try {
+            return (int) PP_REAP.handle().invokeExact(pp, side, timeoutMs);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** The mechanism's calls of one handoff with no partner (batch protocol); 0 or a negative errno. */
+    public static int mechanismSoloRun(int mechanism, long warmup, long batches, long ops, MemorySegment wall,
+                                       MemorySegment cpu) {
+        checkSamples(batches, wall, cpu);
+        try {
+            return (int) SOLO_RUN.handle().invokeExact(mechanism, warmup, batches, ops, wall, cpu);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** The argument for pthread_create(pingpongMainAddress(), side). */

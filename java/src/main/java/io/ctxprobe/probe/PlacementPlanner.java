@@ -31,7 +31,37 @@ public final class PlacementPlanner {
             case SAME_CORE -> Plan.of(new CpuPair(cpus.getFirst(), cpus.getFirst(),
                     "both on CPU " + cpus.getFirst() + ", the first usable CPU"));
             case CROSS_CORE -> crossCore(cpus);
+            case SMT_SIBLING -> smtSibling(cpus);
+            case ALL_PAIRS -> throw new IllegalArgumentException("all-pairs is a matrix: use allPairs()");
         };
+    }
+
+    /** Every pair (a, b) with a <= b of the usable CPUs, in order: the diagonal and one triangle. */
+    public List<CpuPair> allPairs() {
+        List<Integer> cpus = usable.cpus();
+        List<CpuPair> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < cpus.size(); i++) {
+            for (int j = i; j < cpus.size(); j++) {
+                int a = cpus.get(i);
+                int b = cpus.get(j);
+                pairs.add(new CpuPair(a, b, a == b ? "CPU " + a + " alone" : "CPUs " + a + " and " + b + ": "
+                        + (topology.sameCore(a, b) ? "SMT siblings" : knownCore(a) && knownCore(b) ? "different cores" : "cores unknown")));
+            }
+        }
+        return pairs;
+    }
+
+    private Plan smtSibling(List<Integer> cpus) {
+        for (int a : cpus) {
+            for (int b : cpus) {
+                if (a < b && topology.sameCore(a, b)) {
+                    return Plan.of(new CpuPair(a, b, "CPUs " + a + " and " + b + ": SMT siblings of one core"));
+                }
+            }
+        }
+        return Plan.skip(topology.smt()
+                ? "no two usable CPUs (" + usable + ") are SMT siblings of one core"
+                : "this host has no SMT: every core runs one hardware thread (SMT off or absent)");
     }
 
     private boolean knownCore(int cpu) {

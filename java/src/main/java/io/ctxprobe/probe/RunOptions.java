@@ -3,14 +3,15 @@ package io.ctxprobe.probe;
 import io.ctxprobe.linux.CpuSet;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * What the user asked of a run, validated: the CPUs probes may use (a subset of those allowed to this
- * process), the placements to measure, the quick flag, and an explicit batch count (null: the
- * probe's default). Defaults live here and nowhere else.
+ * process), the placements to measure, the handoff mechanisms (empty: every one), the quick flag,
+ * and an explicit batch count (null: the probe's default). Defaults live here and nowhere else.
  */
-public record RunOptions(CpuSet cpus, Set<Placement> placements, boolean quick, Integer batches) {
+public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> mechanisms, boolean quick, Integer batches) {
 
     /** Measured batches when not given: enough for a stable median and a p5/p95 that means something. */
     public static final int DEFAULT_BATCHES = 31;
@@ -21,8 +22,14 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, boolean quick, 
 
     public RunOptions {
         if (cpus.isEmpty()) throw new IllegalArgumentException("no CPUs to run on");
-        placements = placements.isEmpty() ? EnumSet.allOf(Placement.class) : EnumSet.copyOf(placements);
+        placements = placements.isEmpty() ? Placement.defaults() : EnumSet.copyOf(placements);
+        mechanisms = List.copyOf(mechanisms);
         if (batches != null && batches <= 0) throw new IllegalArgumentException("--batches must be > 0, got " + batches);
+    }
+
+    /** Every mechanism. */
+    public RunOptions(CpuSet cpus, Set<Placement> placements, boolean quick, Integer batches) {
+        this(cpus, placements, List.of(), quick, batches);
     }
 
     public int measuredBatches() {
@@ -35,5 +42,19 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, boolean quick, 
 
     public long targetBatchNs() {
         return quick ? QUICK_BATCH_NS : DEFAULT_BATCH_NS;
+    }
+
+    /** Without a mechanism filter every mechanism runs. */
+    public boolean wantsMechanism(String label) {
+        return mechanisms.isEmpty() || mechanisms.contains(label);
+    }
+
+    /** Batches for each cell of an all-pairs matrix: N x N cells must stay affordable on 128 CPUs. */
+    public int matrixBatches() {
+        return Math.min(measuredBatches(), 5);
+    }
+
+    public RunOptions withCpus(CpuSet other) {
+        return new RunOptions(other, placements, mechanisms, quick, batches);
     }
 }

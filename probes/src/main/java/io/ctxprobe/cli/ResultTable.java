@@ -31,7 +31,13 @@ final class ResultTable {
     static String render(List<CaseResult> results) {
         List<String[]> rows = new ArrayList<>();
         List<String> footnotes = new ArrayList<>();
+        int matrixCells = 0;
         for (CaseResult r : results) {
+            // Matrix cells are shown as matrices (MatrixView); here only those that need a word.
+            if (r.params().containsKey("matrix") && r.status() == Status.OK) {
+                matrixCells++;
+                continue;
+            }
             List<String> lines = new ArrayList<>();
             if (r.reason() != null) lines.add(r.status().label() + ": " + r.reason());
             lines.addAll(r.notes());
@@ -54,6 +60,7 @@ final class ResultTable {
         for (int i = 0; i < footnotes.size(); i++) {
             out.append(String.format("  [%d] %s%n", i + 1, footnotes.get(i)));
         }
+        if (matrixCells > 0) out.append(String.format("  (%d matrix cells ok: shown as matrices below)%n", matrixCells));
         return out.toString();
     }
 

@@ -10,8 +10,10 @@ import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.ProbeRunner;
 import io.ctxprobe.probe.RunOptions;
+import io.ctxprobe.probes.Mechanism;
 import io.ctxprobe.probes.ProbeRegistry;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.CostLadder;
 import io.ctxprobe.report.JsonReports;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.RunInfo;
@@ -52,8 +54,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "LIST", description = "CPUs the probes may use, e.g. 0-3,8 (default: all allowed to this process)")
     String cpus;
 
-    @Option(names = "--placement", paramLabel = "P", split = ",", description = "same-core, cross-core (default: both)")
+    @Option(names = "--placement", paramLabel = "P", split = ",",
+            description = "same-core, cross-core, smt-sibling, all-pairs (default: all but all-pairs)")
     List<String> placements = new ArrayList<>();
+
+    @Option(names = "--mechanism", paramLabel = "M", split = ",",
+            description = "handoff mechanisms for thread.switch and process.switch: futex, pipe, eventfd, yield (default: all)")
+    List<String> mechanisms = new ArrayList<>();
 
     @Option(names = "--batches", paramLabel = "N", description = "measured batches per case (default: " + RunOptions.DEFAULT_BATCHES
             + ", --quick: " + RunOptions.QUICK_BATCHES + ")")
@@ -103,6 +110,8 @@ final class RunCommand implements Callable<Integer> {
 
         System.out.println();
         System.out.print(ResultTable.render(results));
+        System.out.print(MatrixView.render(results));
+        System.out.print(LadderView.render(CostLadder.of(results)));
         writeReport(reportPath, Report.of(info, host, results));
         System.out.println("report: " + reportPath);
         return ExitCodes.OK;
@@ -146,6 +155,11 @@ final class RunCommand implements Callable<Integer> {
                 throw new UsageException("--placement: " + e.getMessage());
             }
         }
+        for (String m : mechanisms) {
+            if (!Mechanism.switchLabels().contains(m)) {
+                throw new UsageException("--mechanism: unknown mechanism '" + m + "': expected one of " + String.join(", ", Mechanism.switchLabels()));
+            }
+        }
         if (batches != null && batches <= 0) throw new UsageException("--batches must be a positive count, got " + batches);
         if (json != null) {
             if (Files.isDirectory(json)) throw new UsageException("--json " + json + " is a directory; name a file");
@@ -154,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new UsageException("--json " + json + ": directory " + parent + " is not writable");
             }
         }
-        return new Request(probes, binding, new RunOptions(chosen, chosenPlacements, quick, batches));
+        return new Request(probes, binding, new RunOptions(chosen, chosenPlacements, mechanisms, quick, batches));
     }
 
     private RunInfo runInfo(Request request) {

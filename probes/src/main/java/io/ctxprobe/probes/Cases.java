@@ -1,12 +1,14 @@
 package io.ctxprobe.probes;
 
 import io.ctxprobe.probe.ProbeContext;
+import io.ctxprobe.probe.ProbeUnavailableException;
 import io.ctxprobe.report.CaseResult;
 
 import java.util.function.Supplier;
 
 /**
- * Runs one case so that its error becomes a {@code failed} result instead of ending the probe. Once
+ * Runs one case so that its error becomes a {@code failed} result instead of ending the probe, and
+ * a host that cannot run it a {@code skipped} one with the reason. Once
  * the run is stopping (Ctrl-C), a case is not started, and one cut short says so.
  */
 final class Cases {
@@ -17,6 +19,8 @@ final class Cases {
         if (ctx.cleanup().stopped()) return CaseResult.failed(probe, caseId, null, unit, "interrupted: not run");
         try {
             return measure.get();
+        } catch (ProbeUnavailableException e) {
+            return CaseResult.skipped(probe, caseId, null, unit, e.getMessage());
         } catch (RuntimeException e) {
             String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             if (ctx.cleanup().stopped()) message = "interrupted: " + message;

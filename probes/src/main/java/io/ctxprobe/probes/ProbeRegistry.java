@@ -24,6 +24,8 @@ public final class ProbeRegistry {
         add(SyscallNullProbe.ID, SyscallNullProbe::new);
         add(ThreadSwitchProbe.ID, ThreadSwitchProbe::new);
         add(FiberSwitchProbe.ID, FiberSwitchProbe::new);
+        add(ProcessSwitchProbe.ID, ProcessSwitchProbe::new);
+        add(CacheC2cProbe.ID, CacheC2cProbe::new);
     }
 
     private ProbeRegistry() {}

@@ -9,6 +9,7 @@ import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
+import io.ctxprobe.report.CaseResult;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,42 @@ final class TestContexts {
 
     static ProbeContext quick(CpuSet cpus, Set<Placement> placements) {
         return new ProbeContext(Binding.ffm(), host(), new RunOptions(cpus, placements, true, 5), new Cleanup());
+    }
+
+    /** Only the given mechanisms (labels), all allowed CPUs. */
+    static ProbeContext quick(Set<Placement> placements, List<String> mechanisms) {
+        Binding binding = Binding.ffm();
+        return new ProbeContext(binding, host(), new RunOptions(binding.getAffinity(0), placements, mechanisms, true, 5),
+                new Cleanup());
+    }
+
+    /** The one result with this case id. */
+    static CaseResult find(List<CaseResult> results, String caseId) {
+        return results.stream().filter(r -> r.caseId().equals(caseId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no case " + caseId + " in " + results.stream().map(CaseResult::caseId).toList()));
+    }
+
+    /** Processes whose parent is this JVM (from /proc/N/stat: the field after the command's closing parenthesis). */
+    static List<Long> childPids() throws Exception {
+        long self = ProcessHandle.current().pid();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).map(p -> {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    return Long.parseLong(after[1]) == self ? Long.parseLong(p.getFileName().toString()) : -1L;
+                } catch (Exception e) {
+                    return -1L;   // gone between list and read
+                }
+            }).filter(pid -> pid > 0).toList();
+        }
+    }
+
+    /** Open file descriptors of this process. */
+    static long openFds() throws Exception {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
     }
 
     /** Names of this process's threads (from /proc/self/task/N/comm). */
