@@ -1,158 +1,71 @@
 /*
- * pingpong.c — thread.switch: two kernel threads bounce a token, in the manner of the kernel
- * selftest context_switch.c. Java creates both threads (pthread_create on ctxprobe_pingpong_main);
- * the bodies live here.
+ * pingpong.c — thread.switch, process.switch, cache.c2c and fiber migration: two sides bounce a
+ * token, in the manner of the kernel selftest context_switch.c. Java creates the threads
+ * (pthread_create on ctxprobe_pingpong_main) or, in process mode, has C fork one side
+ * (ctxprobe_pingpong_fork); the bodies live here.
  *
- * A mechanism is a small table of functions (struct pp_mech): init / wait / wake / kick / fini.
- * The loop knows only "wait until the token is at my side" and "hand the token to the other side",
- * so pipe, eventfd or sched_yield mechanisms can be added as further tables without touching it.
+ * A mechanism is a small table of functions (struct pp_mech in pp_internal.h, one pp_mech_*.c file
+ * each): init / wait / wake / kick / fini, plus its solo form. The loop knows only "wait until the
+ * token is at my side" and "hand the token to the other side"; it does not change per mechanism.
  *
- * Abort: ctxprobe_pingpong_abort() sets the abort flag, then the mechanism's kick moves the token
- * word to a value neither side waits on (TOKEN_ABORT) and wakes every waiter, so both threads return
- * (-ECANCELED). A side checks the flag before each sleep, and the kernel compares the word under the
- * futex lock, so no side can fall asleep after an abort. The token waits carry no timeout: a timed
- * FUTEX_WAIT arms an hrtimer on every wait, a cost the plain ping-pong does not pay. The waits
- * outside the measured loop (ready, go) stay bounded (WAIT_SLICE) and re-check the flag. A side that
- * fails records its -errno (first one wins) and aborts the other side.
+ * Abort: ctxprobe_pingpong_abort() sets the abort flag, then the mechanism's kick makes every waiter
+ * return (futex: the word moves to TOKEN_ABORT; pipe, eventfd: a byte / a count into both
+ * directions; yield, spin: the flag is checked at every look), so both sides return (-ECANCELED).
+ * The waits outside the measured loop (ready, go) stay bounded (WAIT_SLICE) and re-check the flag.
+ * A side that fails records its -errno (first one wins) and aborts the other side.
  *
  * Round trips: warmup*ops unmeasured, then batches*ops measured (side 0 times each batch), then one
  * untimed tail round trip, so side 1 is still parked (not exiting) while side 0 closes its last batch.
  * Each side snapshots sched_getcpu, getrusage(RUSAGE_THREAD) and its perf fds right before its
  * first measured round trip and right after its last. Where "after its last" lies is chosen so that
  * each side's window holds the switch-out that each measured round trip forces on it:
- *   side 0: snap | N x (wake, wait) | snap | tail (wake, wait)
- *   side 1: snap | N x (wait, wake) | tail wait | snap | tail wake
+ *   side 0: snap | N x (hold, wake, wait) | snap | tail (hold, wake, wait)
+ *   side 1: snap | N x (wait, hold, wake) | tail wait | snap | tail (hold, wake)
  * (Side 1 is switched out for round trip i between its wake(i) and its wait(i+1): for the last one,
  * that is the tail wait.) On one CPU each side is therefore switched out >= N times in its window.
+ * "hold" is the work done while holding the token: nothing, or (CTXPROBE_PP_FIBER) one resume of
+ * the shared fiber, which switches straight back to the side that resumed it.
+ *
+ * Process mode: the object and its samples are one MAP_SHARED mapping, futexes are shared. The
+ * forked child runs the same side body as a thread, with all signals blocked (the parent's handlers
+ * are the JVM's), only async-signal-safe calls, and leaves with _exit. Perf counter fds handed over
+ * with _set_counter_fd exist only in the parent: go() passes them to a forked side over a
+ * socketpair (SCM_RIGHTS), which the child reads once it sees go.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "ctxprobe.h"
+#include "pp_internal.h"
 #include "batch.h"
 
-#define WAIT_SLICE_S 1          /* every futex wait times out after this and re-checks abort */
+#define WAIT_SLICE_S 1                  /* ready/go waits time out after this and re-check abort */
+#define FIBER_STACK_SIZE (64 * 1024)    /* usable bytes; a guard page lies below */
 
-struct ctxprobe_pingpong;
-
-struct pp_mech {
-    int32_t     id;
-    const char *name;
-    int  (*init)(struct ctxprobe_pingpong *pp);            /* 0 or -errno */
-    int  (*wait)(struct ctxprobe_pingpong *pp, int side);  /* until the token is at `side` */
-    int  (*wake)(struct ctxprobe_pingpong *pp, int side);  /* hand the token to the other side */
-    void (*kick)(struct ctxprobe_pingpong *pp);            /* wake every waiter (abort) */
-    void (*fini)(struct ctxprobe_pingpong *pp);
+static const struct pp_mech *const mechanisms[] = {
+    &ctxp_mech_futex, &ctxp_mech_pipe, &ctxp_mech_eventfd, &ctxp_mech_yield, &ctxp_mech_spin,
 };
 
-struct pp_snap {
-    int32_t cpu;                             /* sched_getcpu, or -errno */
-    int64_t nvcsw, nivcsw;                   /* getrusage(RUSAGE_THREAD) */
-    int64_t counter[CTXPROBE_COUNTER_SLOTS]; /* perf fd value, -1 if no fd or read failed */
-};
-
-struct pp_side {
-    struct ctxprobe_pingpong *pp;
-    int32_t side;
-    _Atomic int32_t tid;                     /* 0 until the thread publishes it */
-    int32_t counter_fd[CTXPROBE_COUNTER_SLOTS];
-    int64_t round_trips;                     /* measured round trips this side completed */
-    struct pp_snap at[2];                    /* 0: before the first measured, 1: after the last */
-    _Atomic int32_t at_valid[2];
-};
-
-struct ctxprobe_pingpong {
-    _Alignas(64) _Atomic uint32_t word;      /* futex mechanism: 1 = token at side 1, 0 = at side 0 */
-    _Alignas(64) _Atomic uint32_t ready;     /* threads that reached the go wait (or failed) */
-    _Atomic uint32_t go;                     /* 1 once ctxprobe_pingpong_go ran */
-    _Atomic int32_t  abort_flag;
-    _Atomic int32_t  error;                  /* first negative errno */
-    const struct pp_mech *mech;
-    int64_t  warmup, batches, ops;
-    int64_t *samples;                        /* side 0's per-batch wall times */
-    _Atomic int32_t samples_done;
-    struct pp_side side[2];
-};
-
-/* ---- futex helpers ------------------------------------------------------------------------- */
-
-static long futex_op(_Atomic uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts)
+static const struct pp_mech *find_mech(int32_t id)
 {
-    return syscall(SYS_futex, (uint32_t *)uaddr, op | FUTEX_PRIVATE_FLAG, val, ts, NULL, 0);
-}
-
-static void futex_wake_all(_Atomic uint32_t *uaddr)
-{
-    futex_op(uaddr, FUTEX_WAKE, INT_MAX, NULL);
+    for (size_t i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
+        if (mechanisms[i]->id == id)
+            return mechanisms[i];
+    return NULL;
 }
 
 static const struct timespec wait_slice = { WAIT_SLICE_S, 0 };
-
-/* Waits while *w == busy, re-checking the abort flag before every sleep; `slice` bounds each sleep
- * (NULL: unbounded, for words an abort moves). 0, -ECANCELED on abort, or -errno of an unexpected
- * futex failure. */
-static int wait_while(struct ctxprobe_pingpong *pp, _Atomic uint32_t *w, uint32_t busy,
-                      const struct timespec *slice)
-{
-    while (atomic_load_explicit(w, memory_order_acquire) == busy) {
-        if (atomic_load_explicit(&pp->abort_flag, memory_order_seq_cst))
-            return -ECANCELED;
-        if (futex_op(w, FUTEX_WAIT, busy, slice) < 0 && errno != EAGAIN && errno != EINTR &&
-            errno != ETIMEDOUT)
-            return -errno;
-    }
-    return 0;
-}
-
-/* ---- mechanism: futex (one shared word) ----------------------------------------------------- */
-
-static int futex_init(struct ctxprobe_pingpong *pp)
-{
-    atomic_store(&pp->word, 0);
-    return 0;
-}
-
-/* Side 0 waits while the token is at side 1 (word 1); side 1 waits while it is at side 0 (word 0). */
-static int futex_wait_token(struct ctxprobe_pingpong *pp, int side)
-{
-    return wait_while(pp, &pp->word, side == 0 ? 1u : 0u, NULL);
-}
-
-static int futex_wake_token(struct ctxprobe_pingpong *pp, int side)
-{
-    atomic_store_explicit(&pp->word, side == 0 ? 1u : 0u, memory_order_release);
-    if (futex_op(&pp->word, FUTEX_WAKE, 1, NULL) < 0)
-        return -errno;
-    return 0;
-}
-
-/* After the abort flag is set: a token value neither side waits on, then wake both. A side that
- * writes 0 or 1 afterwards checks the flag before its next sleep. */
-#define TOKEN_ABORT 2u
-static void futex_kick(struct ctxprobe_pingpong *pp)
-{
-    atomic_store_explicit(&pp->word, TOKEN_ABORT, memory_order_seq_cst);
-    futex_wake_all(&pp->word);
-}
-
-static const struct pp_mech mech_futex = {
-    .id = CTXPROBE_MECH_FUTEX, .name = "futex",
-    .init = futex_init, .wait = futex_wait_token, .wake = futex_wake_token,
-    .kick = futex_kick, .fini = NULL,
-};
-
-static const struct pp_mech *const mechanisms[] = { &mech_futex };
 
 /* ---- the loop ------------------------------------------------------------------------------- */
 
@@ -161,12 +74,13 @@ static void fail(struct ctxprobe_pingpong *pp, int32_t err)
     int32_t zero = 0;
     atomic_compare_exchange_strong(&pp->error, &zero, err);   /* the first error wins */
     atomic_store(&pp->abort_flag, 1);
-    futex_wake_all(&pp->ready);
-    futex_wake_all(&pp->go);
+    pp_futex_wake_all(pp, &pp->ready);
+    pp_futex_wake_all(pp, &pp->go);
     pp->mech->kick(pp);
 }
 
-static int snapshot(struct pp_side *s, int at)
+/* fds: the counter fds valid in this process (a forked side gets its own copies). */
+static int snapshot(struct pp_side *s, int at, const int32_t *fds)
 {
     struct pp_snap *p = &s->at[at];
     struct rusage ru;
@@ -180,46 +94,72 @@ static int snapshot(struct pp_side *s, int at)
         /* Room for value, time_enabled, time_running: a counter opened with those in its
          * read_format refuses a shorter buffer (ENOSPC). The value always comes first. */
         uint64_t v[3];
-        int fd = s->counter_fd[k];
+        int fd = fds[k];
         p->counter[k] = (fd >= 0 && read(fd, v, sizeof v) >= (ssize_t)sizeof v[0]) ? (int64_t)v[0] : -1;
     }
     atomic_store(&s->at_valid[at], 1);
     return 0;
 }
 
-/* One round trip from `side`'s point of view: side 0 sends then waits, side 1 waits then sends. */
-static inline int round_trip(struct ctxprobe_pingpong *pp, int side)
+/* The fiber: each time it is resumed it notes who resumed it and switches straight back there.
+ * It runs on whichever thread holds the token; its callee-saved state travels in its own frame,
+ * each side's stays in that side's sched_sp. It touches no thread-local state. */
+static void fiber_body(void *arg)
+{
+    struct ctxprobe_pingpong *pp = arg;
+    for (;;) {
+        struct pp_side *from = pp->fiber_from;
+        from->fiber_runs++;
+        ctxprobe_fiber_jump(&pp->fiber_sp, from->sched_sp);
+    }
+}
+
+/* The work done while holding the token. The token's release/acquire orders fiber_sp between the
+ * two threads, so the fiber never runs on both at once. */
+static inline void hold(struct ctxprobe_pingpong *pp, struct pp_side *s)
+{
+    if (pp->flags & CTXPROBE_PP_FIBER) {
+        pp->fiber_from = s;
+        ctxprobe_fiber_jump(&s->sched_sp, pp->fiber_sp);
+    }
+}
+
+/* One round trip from `side`'s point of view: side 0 holds, sends, waits; side 1 waits, holds,
+ * sends. */
+static inline int round_trip(struct ctxprobe_pingpong *pp, struct pp_side *s)
 {
     const struct pp_mech *m = pp->mech;
     int rc;
-    if (side == 0) {
+    if (s->side == 0) {
+        hold(pp, s);
         if ((rc = m->wake(pp, 0)) != 0)
             return rc;
         return m->wait(pp, 0);
     }
     if ((rc = m->wait(pp, 1)) != 0)
         return rc;
+    hold(pp, s);
     return m->wake(pp, 1);
 }
 
-static int run_side(struct pp_side *s)
+static int run_side(struct pp_side *s, const int32_t *fds)
 {
     struct ctxprobe_pingpong *pp = s->pp;
     const int side = s->side;
     int rc;
 
     for (int64_t i = 0; i < pp->warmup * pp->ops; i++)
-        if ((rc = round_trip(pp, side)) != 0)
+        if ((rc = round_trip(pp, s)) != 0)
             return rc;
 
-    if ((rc = snapshot(s, 0)) != 0)
+    if ((rc = snapshot(s, 0, fds)) != 0)
         return rc;
     for (int64_t b = 0; b < pp->batches; b++) {
         struct batch_edge e;
         if (side == 0)
             batch_begin(&e, b, NULL);
         for (int64_t i = 0; i < pp->ops; i++) {
-            if ((rc = round_trip(pp, side)) != 0)
+            if ((rc = round_trip(pp, s)) != 0)
                 return rc;
             s->round_trips++;                                   /* the one line that counts */
         }
@@ -227,24 +167,56 @@ static int run_side(struct pp_side *s)
             batch_end(&e, b, pp->samples, NULL);
     }
     if (side == 0) {
-        if ((rc = snapshot(s, 1)) != 0)
+        if ((rc = snapshot(s, 1, fds)) != 0)
             return rc;
         atomic_store(&pp->samples_done, 1);
-        return round_trip(pp, 0);                               /* untimed tail */
+        return round_trip(pp, s);                               /* untimed tail */
     }
     /* Side 1 closes its window only after the tail wait: that wait is where side 1 gets switched
      * out so side 0 can finish the last measured round trip. Snapshotting here also keeps side 1's
      * snapshot system calls out of side 0's last timed batch. */
     if ((rc = pp->mech->wait(pp, 1)) != 0)
         return rc;
-    if ((rc = snapshot(s, 1)) != 0)
+    if ((rc = snapshot(s, 1, fds)) != 0)
         return rc;
+    hold(pp, s);
     return pp->mech->wake(pp, 1);
 }
 
-void *ctxprobe_pingpong_main(void *arg)
+/* A forked side's counter fds: the message go() sent (slot numbers as data, fds as SCM_RIGHTS).
+ * Non-blocking: go() sends before it sets go, so the message is there or was never sent. */
+static void recv_counter_fds(int sock, int32_t fds[CTXPROBE_COUNTER_SLOTS])
 {
-    struct pp_side *s = arg;
+    int32_t slots[CTXPROBE_COUNTER_SLOTS];
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int) * CTXPROBE_COUNTER_SLOTS)];
+    } u;
+    struct iovec iov = { slots, sizeof slots };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    if (recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != (ssize_t)sizeof slots)
+        return;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+        return;
+    int got[CTXPROBE_COUNTER_SLOTS];
+    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    if (n > CTXPROBE_COUNTER_SLOTS)
+        n = CTXPROBE_COUNTER_SLOTS;
+    memcpy(got, CMSG_DATA(c), n * sizeof(int));
+    for (size_t i = 0; i < n; i++) {
+        if (slots[i] >= 0 && slots[i] < CTXPROBE_COUNTER_SLOTS && fds[slots[i]] < 0)
+            fds[slots[i]] = got[i];
+        else
+            close(got[i]);
+    }
+}
+
+/* The body of one side, thread or forked child: name, publish the tid, report ready, wait for go,
+ * run. sock >= 0 only in a forked child. Returns 0 or the side's -errno (already recorded). */
+static int side_body(struct pp_side *s, int sock)
+{
     struct ctxprobe_pingpong *pp = s->pp;
     int rc = 0;
 
@@ -254,56 +226,202 @@ void *ctxprobe_pingpong_main(void *arg)
     if (rc)
         fail(pp, rc);
     atomic_fetch_add(&pp->ready, 1);
-    futex_wake_all(&pp->ready);
+    pp_futex_wake_all(pp, &pp->ready);
     if (rc)
-        return NULL;
+        return rc;
 
-    rc = wait_while(pp, &pp->go, 0, &wait_slice);
+    rc = pp_wait_while(pp, &pp->go, 0, &wait_slice);
+    int32_t fds[CTXPROBE_COUNTER_SLOTS];
+    for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++)
+        fds[k] = sock >= 0 ? -1 : s->counter_fd[k];
+    if (rc == 0 && sock >= 0)
+        recv_counter_fds(sock, fds);
     if (rc == 0)
-        rc = run_side(s);
+        rc = run_side(s, fds);
     if (rc)
         fail(pp, rc);
+    if (sock >= 0)
+        for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++)
+            if (fds[k] >= 0)
+                close(fds[k]);
+    return rc;
+}
+
+void *ctxprobe_pingpong_main(void *arg)
+{
+    struct pp_side *s = arg;
+    side_body(s, -1);
     return NULL;
+}
+
+/* ---- process mode ----------------------------------------------------------------------------- */
+
+/* In the child: async-signal-safe calls only, never returns. Exit status 0 for a completed or
+ * aborted run, 1 for a failure of its own (recorded in the shared object first). */
+static _Noreturn void child_main(struct pp_side *s, pid_t parent, int sock)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
+        fail(s->pp, -errno);
+        _exit(1);
+    }
+    if (getppid() != parent)          /* the parent died before PDEATHSIG was armed */
+        _exit(1);
+    int rc = side_body(s, sock);
+    _exit(rc == 0 || rc == -ECANCELED ? 0 : 1);
+}
+
+int32_t ctxprobe_pingpong_fork(ctxprobe_pingpong *pp, int32_t side)
+{
+    if (!pp || (side != 0 && side != 1) || !(pp->flags & CTXPROBE_PP_PROCESS))
+        return -EINVAL;
+    struct pp_side *s = &pp->side[side];
+    if (s->child != 0 || atomic_load(&s->tid) != 0)
+        return -EBUSY;                                  /* this side already runs somewhere */
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return -errno;
+
+    /* All signals blocked across the fork: the child keeps them blocked (the handlers it inherits
+     * are the caller's, e.g. HotSpot's); SIGKILL still ends it. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t parent = getpid();
+    pid_t pid = _Fork();                                /* no atfork handlers run */
+    if (pid == 0)
+        child_main(s, parent, sv[1]);
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return -err;
+    }
+    s->child = pid;
+    s->sock = sv[0];
+    return pid;
+}
+
+static void close_sock(struct pp_side *s)
+{
+    if (s->sock >= 0)
+        close(s->sock);
+    s->sock = -1;
+}
+
+int32_t ctxprobe_pingpong_reap(ctxprobe_pingpong *pp, int32_t side, int64_t timeout_ms)
+{
+    if (!pp || (side != 0 && side != 1) || timeout_ms < 0)
+        return -EINVAL;
+    struct pp_side *s = &pp->side[side];
+    pid_t pid = s->child;
+    if (pid <= 0)
+        return -ECHILD;
+
+    int status = 0, killed = 0;
+    int64_t deadline = batch_clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000;
+    long nap = 20000;                                   /* ns, doubling up to 5 ms */
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR) {                  /* reaped elsewhere: nothing to report */
+            int rc = -errno;
+            s->child = 0;
+            close_sock(s);
+            return rc;
+        }
+        if (r == 0 && batch_clock_ns(CLOCK_MONOTONIC) >= deadline) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            killed = 1;
+            break;
+        }
+        struct timespec ts = { 0, nap };
+        nanosleep(&ts, NULL);
+        if (nap < 5000000)
+            nap *= 2;
+    }
+    s->child = 0;
+    close_sock(s);
+    if (!killed && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    fail(pp, -EPIPE);                 /* records -EPIPE (first error wins), releases the other side */
+    return killed ? -ETIMEDOUT : -EPIPE;
 }
 
 /* ---- the object ----------------------------------------------------------------------------- */
 
-ctxprobe_pingpong *ctxprobe_pingpong_new(int32_t mechanism, int64_t warmup, int64_t batches,
-                                         int64_t ops)
+static ctxprobe_pingpong *create(int32_t mechanism, int32_t flags, int64_t warmup, int64_t batches,
+                                 int64_t ops, int *err)
 {
-    const struct pp_mech *m = NULL;
-    for (size_t i = 0; i < sizeof mechanisms / sizeof mechanisms[0]; i++)
-        if (mechanisms[i]->id == mechanism)
-            m = mechanisms[i];
+    const struct pp_mech *m = find_mech(mechanism);
+    *err = -EINVAL;
     if (!m || warmup < 0 || batches <= 0 || ops <= 0 || batches > INT64_MAX / ops ||
-        warmup > INT64_MAX / ops || (uint64_t)batches > SIZE_MAX / sizeof(int64_t))
+        warmup > INT64_MAX / ops || (uint64_t)batches > (SIZE_MAX / 2) / sizeof(int64_t))
+        return NULL;
+    if (flags & ~(CTXPROBE_PP_PROCESS | CTXPROBE_PP_FIBER))
+        return NULL;
+    if ((flags & CTXPROBE_PP_FIBER) &&
+        ((flags & CTXPROBE_PP_PROCESS) || mechanism != CTXPROBE_MECH_SPIN))
         return NULL;
 
-    struct ctxprobe_pingpong *pp = aligned_alloc(64, (sizeof *pp + 63) & ~(size_t)63);
-    if (!pp)
-        return NULL;
-    memset(pp, 0, sizeof *pp);
-    pp->samples = calloc((size_t)batches, sizeof(int64_t));
-    if (!pp->samples) {
-        free(pp);
+    /* One mapping: the object, then side 0's samples. Shared in process mode. */
+    size_t head = (sizeof(struct ctxprobe_pingpong) + 63) & ~(size_t)63;
+    size_t len = head + (size_t)batches * sizeof(int64_t);
+    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                     ((flags & CTXPROBE_PP_PROCESS) ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS,
+                     -1, 0);
+    if (map == MAP_FAILED) {
+        *err = -errno;
         return NULL;
     }
+    struct ctxprobe_pingpong *pp = map;                 /* zero-filled */
+    pp->map_len = len;
+    pp->samples = (int64_t *)((char *)map + head);
+    pp->flags = flags;
+    pp->futex_private = (flags & CTXPROBE_PP_PROCESS) ? 0 : FUTEX_PRIVATE_FLAG;
     pp->mech = m;
     pp->warmup = warmup;
     pp->batches = batches;
     pp->ops = ops;
+    for (int i = 0; i < PP_MFDS; i++)
+        pp->mfd[i] = -1;
     for (int i = 0; i < 2; i++) {
         pp->side[i].pp = pp;
         pp->side[i].side = i;
+        pp->side[i].sock = -1;
         for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++)
             pp->side[i].counter_fd[k] = -1;
     }
-    if (m->init(pp) != 0) {
-        free(pp->samples);
-        free(pp);
+    if ((*err = m->init(pp)) != 0) {
+        munmap(map, len);
         return NULL;
     }
+    if (flags & CTXPROBE_PP_FIBER) {
+        if ((*err = ctxp_stack_alloc(&pp->fiber_stack, FIBER_STACK_SIZE)) != 0) {
+            if (m->fini)
+                m->fini(pp);
+            munmap(map, len);
+            return NULL;
+        }
+        pp->fiber_sp = ctxprobe_fiber_make(pp->fiber_stack.hi, fiber_body, pp);
+    }
     return pp;
+}
+
+ctxprobe_pingpong *ctxprobe_pingpong_new2(int32_t mechanism, int32_t flags, int64_t warmup,
+                                          int64_t batches, int64_t ops)
+{
+    int err;
+    return create(mechanism, flags, warmup, batches, ops, &err);
+}
+
+ctxprobe_pingpong *ctxprobe_pingpong_new(int32_t mechanism, int64_t warmup, int64_t batches,
+                                         int64_t ops)
+{
+    return ctxprobe_pingpong_new2(mechanism, 0, warmup, batches, ops);
 }
 
 static int side_ok(const ctxprobe_pingpong *pp, int32_t side)
@@ -334,7 +452,7 @@ int32_t ctxprobe_pingpong_wait_ready(ctxprobe_pingpong *pp, int64_t timeout_ms)
         if (left <= 0)
             return -ETIMEDOUT;
         struct timespec ts = { left / 1000000000, left % 1000000000 };
-        futex_op(&pp->ready, FUTEX_WAIT, r, &ts);
+        pp_futex(pp, &pp->ready, FUTEX_WAIT, r, &ts);
     }
 }
 
@@ -355,12 +473,47 @@ int32_t ctxprobe_pingpong_set_counter_fd(ctxprobe_pingpong *pp, int32_t side, in
     return 0;
 }
 
+/* A forked side's counter fds travel to the child as SCM_RIGHTS, slot numbers as data. A failed
+ * send leaves that child without counters (its deltas read -1), as a failed read would. */
+static void send_counter_fds(struct pp_side *s)
+{
+    int32_t slots[CTXPROBE_COUNTER_SLOTS];
+    int fds[CTXPROBE_COUNTER_SLOTS];
+    size_t n = 0;
+    for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++) {
+        slots[k] = -1;
+        if (s->counter_fd[k] >= 0) {
+            fds[n] = s->counter_fd[k];
+            slots[n++] = k;
+        }
+    }
+    if (n == 0)
+        return;
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int) * CTXPROBE_COUNTER_SLOTS)];
+    } u;
+    memset(&u, 0, sizeof u);
+    struct iovec iov = { slots, sizeof slots };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = u.buf, .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(n * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+    (void)sendmsg(s->sock, &mh, MSG_NOSIGNAL);
+}
+
 void ctxprobe_pingpong_go(ctxprobe_pingpong *pp)
 {
-    if (!pp)
+    if (!pp || atomic_load(&pp->go))
         return;
+    for (int i = 0; i < 2; i++)
+        if (pp->side[i].sock >= 0)
+            send_counter_fds(&pp->side[i]);
     atomic_store(&pp->go, 1);
-    futex_wake_all(&pp->go);
+    pp_futex_wake_all(pp, &pp->go);
 }
 
 void ctxprobe_pingpong_abort(ctxprobe_pingpong *pp)
@@ -368,8 +521,8 @@ void ctxprobe_pingpong_abort(ctxprobe_pingpong *pp)
     if (!pp)
         return;
     atomic_store(&pp->abort_flag, 1);
-    futex_wake_all(&pp->ready);
-    futex_wake_all(&pp->go);
+    pp_futex_wake_all(pp, &pp->ready);
+    pp_futex_wake_all(pp, &pp->go);
     pp->mech->kick(pp);
 }
 
@@ -429,13 +582,49 @@ int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int3
     return which == 0 ? s->at[1].nvcsw - s->at[0].nvcsw : s->at[1].nivcsw - s->at[0].nivcsw;
 }
 
-/* The caller guarantees both threads have been joined (or were never created). */
+/* The caller guarantees both threads have been joined (or were never created) and forked sides
+ * reaped; a child still there is killed and reaped here rather than left behind. */
 void ctxprobe_pingpong_free(ctxprobe_pingpong *pp)
 {
     if (!pp)
         return;
+    for (int i = 0; i < 2; i++) {
+        struct pp_side *s = &pp->side[i];
+        if (s->child > 0) {
+            kill(s->child, SIGKILL);
+            while (waitpid(s->child, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
+        close_sock(s);
+    }
     if (pp->mech->fini)
         pp->mech->fini(pp);
-    free(pp->samples);
-    free(pp);
+    ctxp_stack_free(&pp->fiber_stack);
+    munmap(pp, pp->map_len);
+}
+
+/* ---- the mechanism alone -------------------------------------------------------------------- */
+
+int32_t ctxprobe_mechanism_solo_run(int32_t mechanism, int64_t warmup, int64_t batches, int64_t ops,
+                                    int64_t *wall_ns, int64_t *cpu_ns)
+{
+    const struct pp_mech *m = find_mech(mechanism);
+    if (!m)
+        return -EINVAL;
+    int rc = batch_args_check(warmup, batches, ops, wall_ns);
+    if (rc)
+        return rc;
+    struct ctxprobe_pingpong *pp = create(mechanism, 0, 0, 1, 1, &rc);  /* the mechanism's objects */
+    if (!pp)
+        return rc;
+    for (int64_t b = -warmup; b < batches; b++) {
+        struct batch_edge e;
+        batch_begin(&e, b, cpu_ns);
+        rc = m->solo(pp, ops);
+        batch_end(&e, b, wall_ns, cpu_ns);
+        if (rc)
+            break;
+    }
+    ctxprobe_pingpong_free(pp);
+    return rc;
 }

@@ -9,6 +9,7 @@ int main(void)
     test_basic();
     test_fiber();
     test_pingpong();
+    test_mech();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }

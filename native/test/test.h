@@ -22,6 +22,7 @@ extern int test_passed, test_failed;
 void test_basic(void);
 void test_fiber(void);
 void test_pingpong(void);
+void test_mech(void);
 
 /* Shared by the fiber and ping-pong tests: median per switch of the hand-written FPU switch. */
 extern double test_asm_ns_per_switch;
