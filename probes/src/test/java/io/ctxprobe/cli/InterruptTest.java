@@ -14,7 +14,10 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A run stopped by a signal while its threads ping-pong still ends with a valid, partial report. */
+/**
+ * A run stopped by a signal while a thread and a forked child ping-pong: the child is gone, and the
+ * run still ends with a valid, partial report.
+ */
 class InterruptTest {
 
     @TempDir
@@ -25,17 +28,22 @@ class InterruptTest {
         Path report = dir.resolve("partial.json");
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process cli = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", "thread.switch", "--batches", "100000", "--json", report.toString())
+                Main.class.getName(), "run", "process.switch", "--mechanism", "futex", "--placement", "same-core", "--quick",
+                "--batches", "100000", "--json", report.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
         try {
             Path tasks = Path.of("/proc", String.valueOf(cli.pid()), "task");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!threadNames(tasks).contains("ctxp-ping")) {
-                assertTrue(cli.isAlive() && System.nanoTime() < deadline, "the ping-pong threads never started");
+            List<Long> children = List.of();
+            while (!threadNames(tasks).contains("ctxp-ping") || (children = childrenOf(cli.pid())).isEmpty()) {
+                assertTrue(cli.isAlive() && System.nanoTime() < deadline, "the ping-pong never started");
                 Thread.sleep(20);
             }
             cli.destroy();   // SIGTERM: the same shutdown path as Ctrl-C's SIGINT
             assertTrue(cli.waitFor(30, TimeUnit.SECONDS), "the run did not end after the signal");
+            for (long child : children) {
+                assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "child " + child + " left running");
+            }
         } finally {
             cli.destroyForcibly();
         }
@@ -47,6 +55,10 @@ class InterruptTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
+    }
+
+    private static List<Long> childrenOf(long pid) {
+        return ProcessHandle.of(pid).map(p -> p.children().map(ProcessHandle::pid).toList()).orElse(List.of());
     }
 
     private static List<String> threadNames(Path tasks) {
