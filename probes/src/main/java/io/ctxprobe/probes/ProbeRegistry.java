@@ -24,6 +24,8 @@ public final class ProbeRegistry {
         add(SyscallNullProbe.ID, SyscallNullProbe::new);
         add(ThreadSwitchProbe.ID, ThreadSwitchProbe::new);
         add(FiberSwitchProbe.ID, FiberSwitchProbe::new);
+        add(JthreadSwitchProbe.ID, JthreadSwitchProbe::new);
+        add(VthreadSwitchProbe.ID, VthreadSwitchProbe::new);
     }
 
     private ProbeRegistry() {}
