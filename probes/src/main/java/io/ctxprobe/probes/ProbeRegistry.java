@@ -26,6 +26,8 @@ public final class ProbeRegistry {
         add(FiberSwitchProbe.ID, FiberSwitchProbe::new);
         add(ProcessSwitchProbe.ID, ProcessSwitchProbe::new);
         add(CacheC2cProbe.ID, CacheC2cProbe::new);
+        add(JthreadSwitchProbe.ID, JthreadSwitchProbe::new);
+        add(VthreadSwitchProbe.ID, VthreadSwitchProbe::new);
     }
 
     private ProbeRegistry() {}
