@@ -3,6 +3,7 @@ package io.ctxprobe.report;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -94,6 +95,11 @@ public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
                         "fiber.switch/ucontext", "thread.switch/futex/same-core", byKey));
     }
 
+    /** Three significant digits without an exponent: 5.10, 278, 2850. */
+    static String plain(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
     private static Claim cheaper(String claim, String cheapKey, String dearKey, Map<String, CaseResult> byKey) {
         CaseResult cheap = byKey.get(cheapKey);
         CaseResult dear = byKey.get(dearKey);
@@ -102,7 +108,8 @@ public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
         }
         double a = cheap.stats().median();
         double b = dear.stats().median();
-        String evidence = String.format("%s %.3g %s vs %s %.3g %s: x%.3g", cheapKey, a, cheap.unit(), dearKey, b, dear.unit(), b / a);
+        String evidence = String.format(Locale.ROOT, "%s %s %s vs %s %s %s: x%.3g", cheapKey, plain(a), cheap.unit(),
+                dearKey, plain(b), dear.unit(), b / a);
         return new Claim(claim, a < b ? Verdict.CONFIRMED : Verdict.CONTRADICTED, evidence);
     }
 }

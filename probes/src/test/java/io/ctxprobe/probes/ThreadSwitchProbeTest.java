@@ -22,7 +22,8 @@ class ThreadSwitchProbeTest {
 
     /** Context switches per round trip over both sides, from getrusage (kept for every timed round). */
     static double switchesPerRoundTrip(CaseResult r) {
-        return r.counters().stream().filter(c -> c.event().endsWith("voluntary-switches")).mapToDouble(Counter::perOp).sum();
+        long total = r.counters().stream().filter(c -> c.event().endsWith("voluntary-switches")).mapToLong(Counter::total).sum();
+        return (double) total / r.plan().measuredOps();
     }
 
     @ParameterizedTest
