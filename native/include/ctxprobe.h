@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a prototype or a meaning below changes; Java refuses a library with another. */
-#define CTXPROBE_ABI_VERSION 2
+#define CTXPROBE_ABI_VERSION 3
 
 int32_t ctxprobe_abi_version(void);
 
@@ -158,6 +158,26 @@ void    ctxprobe_pingpong_free(ctxprobe_pingpong *pp);
  * "switch cost = ping-pong ns per switch - solo ns per op", both measured. Batch protocol as above. */
 int32_t ctxprobe_mechanism_solo_run(int32_t mechanism, int64_t warmup, int64_t batches, int64_t ops,
                                     int64_t *wall_ns, int64_t *cpu_ns);
+
+/* ---- create.c: process.create, thread.create, fiber.create (ABI 3) ------------------------------ */
+
+/* (end of create section) */
+
+
+/* ---- footprint.c: footprint (ABI 3) ------------------------------------------------------------ */
+
+/* (end of footprint section) */
+
+
+/* ---- ipc.c, isolation.c: ipc.*, isolation (ABI 3) --------------------------------------------- */
+
+/* (end of ipc/isolation section) */
+
+
+/* ---- blocking.c: blocking (ABI 3) -------------------------------------------------------------- */
+
+/* (end of blocking section) */
+
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,11 @@ void test_basic(void);
 void test_fiber(void);
 void test_pingpong(void);
 void test_mech(void);
+void test_create(void);
+void test_footprint(void);
+void test_ipc(void);
+void test_isolation(void);
+void test_blocking(void);
 
 /* Shared by the fiber and ping-pong tests: median per switch of the hand-written FPU switch. */
 extern double test_asm_ns_per_switch;

@@ -19,7 +19,7 @@ public final class CtxprobeLib {
     private CtxprobeLib() {}
 
     /** CTXPROBE_ABI_VERSION: NativeLibrary refuses a library reporting another. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
 
     public static final int FIBER_ASM = 1;
     public static final int FIBER_ASM_NOFPU = 2;
@@ -421,6 +421,26 @@ public final class CtxprobeLib {
     }
 
     // C writes `batches` int64s: a short segment would be a silent heap overrun.
+    // ---- create.c (process.create, thread.create, fiber.create) ----------------------------------
+
+    // (end of create section)
+
+
+    // ---- footprint.c -------------------------------------------------------------------------------
+
+    // (end of footprint section)
+
+
+    // ---- ipc.c, isolation.c ------------------------------------------------------------------------
+
+    // (end of ipc/isolation section)
+
+
+    // ---- blocking.c --------------------------------------------------------------------------------
+
+    // (end of blocking section)
+
+
     private static void checkSamples(long batches, MemorySegment wall, MemorySegment cpu) {
         long need = Math.multiplyExact(Math.max(batches, 0), 8L);
         if (wall.byteSize() < need || (!cpu.equals(MemorySegment.NULL) && cpu.byteSize() < need)) {

@@ -28,6 +28,14 @@ public final class ProbeRegistry {
         add(CacheC2cProbe.ID, CacheC2cProbe::new);
         add(JthreadSwitchProbe.ID, JthreadSwitchProbe::new);
         add(VthreadSwitchProbe.ID, VthreadSwitchProbe::new);
+        // lifecycle: creation
+
+        // lifecycle: footprint
+
+        // lifecycle: communication and isolation
+
+        // lifecycle: blocking calls in user threads
+
     }
 
     private ProbeRegistry() {}
