@@ -1,0 +1,148 @@
+/* test_create.c — create.c (process.create), thread_create.c + clone_*.S (thread.create),
+ * fiber_create.c (fiber.create): every kind runs and fills its samples, every child is reaped,
+ * every raw thread runs and is joined, nothing is left mapped, bad kinds are refused. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctxprobe.h"
+#include "test.h"
+
+#define B 3
+
+static int maps_lines(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    int n = 0, c;
+    if (!f)
+        return -1;
+    while ((c = fgetc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+static int tasks(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    int n = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &n) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static int filled(const int64_t *v)
+{
+    for (int i = 0; i < B; i++)
+        if (v[i] <= 0)
+            return 0;
+    return 1;
+}
+
+/* waitpid(-1, WNOHANG) fails with ECHILD only when no child at all is left (zombie or running). */
+static int no_children(void)
+{
+    return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+static void process_kinds(const char *helper)
+{
+    static const int32_t kinds[] = { CTXPROBE_CREATE_FORK, CTXPROBE_CREATE_VFORK,
+                                     CTXPROBE_CREATE_CLONE, CTXPROBE_CREATE_POSIX_SPAWN,
+                                     CTXPROBE_CREATE_FORK_EXEC, CTXPROBE_CREATE_VFORK_EXEC };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        int64_t wall[B] = {0}, cpu[B] = {0};
+        int rc = ctxprobe_process_create_run(kinds[k], helper, 1, B, 3, wall, cpu);
+        CHECK(rc == 0, "process kind %d: rc %d", kinds[k], rc);
+        CHECK(filled(wall) && filled(cpu), "process kind %d: samples filled", kinds[k]);
+        CHECK(no_children(), "process kind %d: every child reaped", kinds[k]);
+    }
+    /* An exec that fails (the child _exits 127) is reported, and that child is reaped too. */
+    int64_t wall[B];
+    CHECK(ctxprobe_process_create_run(CTXPROBE_CREATE_FORK_EXEC, "/nonexistent/ctxprobe-helper", 0, B,
+                                      1, wall, NULL) == -EPROTO);
+    CHECK(ctxprobe_process_create_run(CTXPROBE_CREATE_POSIX_SPAWN, "/nonexistent/ctxprobe-helper", 0,
+                                      B, 1, wall, NULL) == -ENOENT);
+    CHECK(no_children(), "failed execs reaped");
+    CHECK(ctxprobe_process_create_run(CTXPROBE_CREATE_FORK_EXEC, NULL, 0, B, 1, wall, NULL) == -EINVAL);
+    CHECK(ctxprobe_process_create_run(0, NULL, 0, B, 1, wall, NULL) == -EINVAL);
+    CHECK(ctxprobe_process_create_run(CTXPROBE_CREATE_PTHREAD, NULL, 0, B, 1, wall, NULL) == -EINVAL);
+    CHECK(ctxprobe_process_create_run(CTXPROBE_CREATE_FORK, NULL, 0, 0, 1, wall, NULL) == -EINVAL);
+}
+
+/* The helper's own protocol: `exit` exits 0, `create` prints B batch lines and "done". */
+static void helper_protocol(const char *helper)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s exit", helper);
+    CHECK(system(cmd) == 0, "helper exit mode");
+    snprintf(cmd, sizeof cmd, "%s create %d 1 0 %d 2", helper, CTXPROBE_CREATE_FORK, B);
+    FILE *p = popen(cmd, "r");
+    char line[256];
+    int batches = 0, done = 0;
+    while (p && fgets(line, sizeof line, p)) {
+        long long w, c;
+        if (sscanf(line, "wall_ns=%lld cpu_ns=%lld", &w, &c) == 2 && w > 0)
+            batches++;
+        done |= strcmp(line, "done\n") == 0;
+    }
+    CHECK(p && pclose(p) == 0 && batches == B && done, "helper create: %d batch lines", batches);
+    snprintf(cmd, sizeof cmd, "%s create 99 0 0 1 1 2>/dev/null", helper);
+    CHECK(system(cmd) != 0, "helper refuses an unknown kind");
+}
+
+void test_create(void)
+{
+    const char *helper = getenv("CTXPROBE_HELPER");
+    int maps0 = maps_lines(), tasks0 = tasks();
+
+    if (helper) {
+        process_kinds(helper);
+        helper_protocol(helper);
+    } else {
+        CHECK(0, "CTXPROBE_HELPER is not set: run through `make check`");
+    }
+
+    static const int32_t tkinds[] = { CTXPROBE_CREATE_PTHREAD, CTXPROBE_CREATE_CLONE_THREAD };
+    for (size_t k = 0; k < 2; k++) {
+        int64_t wall[B] = {0}, cpu[B] = {0};
+        int rc = ctxprobe_thread_create_run(tkinds[k], 2, B, 50, wall, cpu);
+        CHECK(rc == 0, "thread kind %d: rc %d (-EPROTO: a raw thread was joined without running)",
+              tkinds[k], rc);
+        CHECK(filled(wall) && filled(cpu), "thread kind %d: samples filled", tkinds[k]);
+        CHECK(tasks() == tasks0, "thread kind %d: every thread joined (%d tasks, %d before)", tkinds[k],
+              tasks(), tasks0);
+    }
+    int64_t wall[B];
+    CHECK(ctxprobe_thread_create_run(CTXPROBE_CREATE_FORK, 0, B, 1, wall, NULL) == -EINVAL);
+
+    static const int32_t fkinds[] = { CTXPROBE_CREATE_FIBER_FRESH, CTXPROBE_CREATE_FIBER_POOLED };
+    for (size_t k = 0; k < 2; k++) {
+        int64_t w[B] = {0}, c[B] = {0};
+        int rc = ctxprobe_fiber_create_run(fkinds[k], 2, B, 200, w, c);
+        CHECK(rc == 0, "fiber kind %d: rc %d", fkinds[k], rc);
+        CHECK(filled(w) && filled(c), "fiber kind %d: samples filled", fkinds[k]);
+    }
+    CHECK(ctxprobe_fiber_create_run(CTXPROBE_CREATE_CLONE_THREAD, 0, B, 1, wall, NULL) == -EINVAL);
+
+    /* Nothing mapped by the runs outlives them (stacks of raw threads, fibers; pthread's stack cache
+     * keeps at most the stacks it had before: one thread at a time, so one cached stack plus guard). */
+    int maps1 = maps_lines();
+    CHECK(maps1 <= maps0 + 2, "maps: %d lines before, %d after", maps0, maps1);
+    /* and a second round adds none at all (the pthread cache is already warm) */
+    int64_t w2[B], c2[B];
+    ctxprobe_thread_create_run(CTXPROBE_CREATE_PTHREAD, 0, B, 5, w2, c2);
+    ctxprobe_thread_create_run(CTXPROBE_CREATE_CLONE_THREAD, 0, B, 5, w2, c2);
+    ctxprobe_fiber_create_run(CTXPROBE_CREATE_FIBER_FRESH, 0, B, 5, w2, c2);
+    ctxprobe_fiber_create_run(CTXPROBE_CREATE_FIBER_POOLED, 0, B, 5, w2, c2);
+    CHECK(maps_lines() == maps1, "maps after a second round: %d, %d before", maps_lines(), maps1);
+}
