@@ -423,6 +423,71 @@ public final class CtxprobeLib {
     // C writes `batches` int64s: a short segment would be a silent heap overrun.
     // ---- create.c (process.create, thread.create, fiber.create) ----------------------------------
 
+    /** CTXPROBE_CREATE_*: process kinds (processCreateRun), thread kinds, fiber kinds. */
+    public static final int CREATE_FORK = 1;
+    public static final int CREATE_VFORK = 2;
+    public static final int CREATE_CLONE = 3;
+    public static final int CREATE_POSIX_SPAWN = 4;
+    public static final int CREATE_FORK_EXEC = 5;
+    public static final int CREATE_VFORK_EXEC = 6;
+    public static final int CREATE_PTHREAD = 11;
+    public static final int CREATE_CLONE_THREAD = 12;
+    public static final int CREATE_FIBER_FRESH = 21;
+    public static final int CREATE_FIBER_POOLED = 22;
+
+    /* int32_t ctxprobe_process_create_run(int32_t kind, const char *exec_path, int64_t warmup,
+     *                                     int64_t batches, int64_t ops, int64_t *wall_ns, int64_t *cpu_ns); */
+    private static final Downcall PROCESS_CREATE_RUN = fn("ctxprobe_process_create_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+
+    /* int32_t ctxprobe_thread_create_run(int32_t kind, int64_t warmup, int64_t batches, int64_t ops,
+     *                                    int64_t *wall_ns, int64_t *cpu_ns); */
+    private static final Downcall THREAD_CREATE_RUN = fn("ctxprobe_thread_create_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+
+    /* int32_t ctxprobe_fiber_create_run(int32_t kind, int64_t warmup, int64_t batches, int64_t ops,
+     *                                   int64_t *wall_ns, int64_t *cpu_ns); */
+    private static final Downcall FIBER_CREATE_RUN = fn("ctxprobe_fiber_create_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+
+    /**
+     * Creates and reaps child processes of {@code kind} (CREATE_FORK .. CREATE_VFORK_EXEC) in C, from
+     * the calling thread; the exec kinds exec {@code execPath} with the argument "exit" (the helper),
+     * others ignore it (may be null). Returns 0 or a negative errno (-EPROTO: a child failed).
+     */
+    public static int processCreateRun(int kind, String execPath, long warmup, long batches, long ops,
+                                       MemorySegment wall, MemorySegment cpu) {
+        checkSamples(batches, wall, cpu);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = execPath == null ? MemorySegment.NULL : arena.allocateFrom(execPath);
+            return (int) PROCESS_CREATE_RUN.handle().invokeExact(kind, path, warmup, batches, ops, wall, cpu);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Creates and joins kernel threads: CREATE_PTHREAD or CREATE_CLONE_THREAD. 0 or a negative errno. */
+    public static int threadCreateRun(int kind, long warmup, long batches, long ops, MemorySegment wall,
+                                      MemorySegment cpu) {
+        checkSamples(batches, wall, cpu);
+        try {
+            return (int) THREAD_CREATE_RUN.handle().invokeExact(kind, warmup, batches, ops, wall, cpu);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Creates, runs once and tears down fibers: CREATE_FIBER_FRESH or CREATE_FIBER_POOLED. */
+    public static int fiberCreateRun(int kind, long warmup, long batches, long ops, MemorySegment wall,
+                                     MemorySegment cpu) {
+        checkSamples(batches, wall, cpu);
+        try {
+            return (int) FIBER_CREATE_RUN.handle().invokeExact(kind, warmup, batches, ops, wall, cpu);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     // (end of create section)
 
 

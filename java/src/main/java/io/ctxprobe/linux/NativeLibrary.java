@@ -43,6 +43,8 @@ public final class NativeLibrary {
     private NativeLibrary() {}
 
     public static final String RESOURCE = "io/ctxprobe/native/linux-x86_64/libctxprobe.so";
+    /** process.create's small native parent and tiny program (native/src/helper), next to the .so. */
+    public static final String HELPER_RESOURCE = "io/ctxprobe/native/linux-x86_64/ctxprobe-helper";
     public static final String DIR_PROPERTY = "ctxprobe.native.dir.extract";
     public static final String DIR_ENV = "CTXPROBE_NATIVE_DIR";
 
@@ -50,6 +52,7 @@ public final class NativeLibrary {
     private static final Set<PosixFilePermission> PRIVATE_LIB = PosixFilePermissions.fromString("rwx------");
 
     private static Path loadedPath;
+    private static Path helperPath;
     private static SymbolLookup loaded;
     private static NativeLibraryException failure;
 
@@ -100,6 +103,18 @@ public final class NativeLibrary {
     public static synchronized Path path() {
         lookup();
         return loadedPath;
+    }
+
+    /**
+     * The packaged ctxprobe-helper executable, extracted next to the library (same directory, a
+     * content-hash name, mode 0700) on the first call; its absolute path.
+     */
+    public static synchronized Path helperPath() {
+        if (helperPath == null) {
+            Path so = path();
+            helperPath = extract(so.getParent(), HELPER_RESOURCE, "ctxprobe-helper-", "");
+        }
+        return helperPath;
     }
 
     // ---- directory choice --------------------------------------------------------------------------
@@ -176,13 +191,19 @@ public final class NativeLibrary {
 
     /** Extracts the packaged library into {@code dir} (once per content hash); returns its path. */
     public static Path extract(Path dir) {
-        byte[] bytes = readResource();
-        Path target = dir.toAbsolutePath().resolve("libctxprobe-" + sha256Prefix(bytes) + ".so");
+        return extract(dir, RESOURCE, "libctxprobe-", ".so");
+    }
+
+    /** Extracts {@code resource} into {@code dir} as {@code prefix + hash + suffix}, mode 0700. */
+    private static Path extract(Path dir, String resource, String prefix, String suffix) {
+        byte[] bytes = readResource(resource);
+        String name = resource.substring(resource.lastIndexOf('/') + 1);
+        Path target = dir.toAbsolutePath().resolve(prefix + sha256Prefix(bytes) + suffix);
         try {
             if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
                 return target; // same content hash: an earlier JVM already extracted it
             }
-            Path tmp = Files.createTempFile(dir.toAbsolutePath(), ".libctxprobe-", ".tmp",
+            Path tmp = Files.createTempFile(dir.toAbsolutePath(), "." + prefix, ".tmp",
                     PosixFilePermissions.asFileAttribute(PRIVATE_LIB));
             try {
                 Files.write(tmp, bytes);
@@ -193,20 +214,20 @@ public final class NativeLibrary {
             }
             return target;
         } catch (IOException e) {
-            throw new NativeLibraryException("cannot write libctxprobe.so to '" + dir.toAbsolutePath() + "': " + e
+            throw new NativeLibraryException("cannot write " + name + " to '" + dir.toAbsolutePath() + "': " + e
                     + "; set -D" + DIR_PROPERTY + "=<dir> or " + DIR_ENV + " to a writable directory", e);
         }
     }
 
-    private static byte[] readResource() {
-        try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+    private static byte[] readResource(String resource) {
+        try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new NativeLibraryException(RESOURCE + " is not on the class path: build it with `make native`"
+                throw new NativeLibraryException(resource + " is not on the class path: build it with `make native`"
                         + " (the core jar packages it from native/build)");
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new NativeLibraryException("cannot read " + RESOURCE + ": " + e, e);
+            throw new NativeLibraryException("cannot read " + resource + ": " + e, e);
         }
     }
 

@@ -29,6 +29,9 @@ public final class ProbeRegistry {
         add(JthreadSwitchProbe.ID, JthreadSwitchProbe::new);
         add(VthreadSwitchProbe.ID, VthreadSwitchProbe::new);
         // lifecycle: creation
+        add(ProcessCreateProbe.ID, ProcessCreateProbe::new);
+        add(ThreadCreateProbe.ID, ThreadCreateProbe::new);
+        add(FiberCreateProbe.ID, FiberCreateProbe::new);
 
         // lifecycle: footprint
 
