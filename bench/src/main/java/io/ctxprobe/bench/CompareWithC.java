@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  *   thread.switch and process.switch, futex and pipe, same-core  vs  bench/c/build/pingpong MODE MECH CPU CPU
  *   thread.switch futex/cross-core                                vs  bench/c/build/pingpong thread futex A B
  *   fiber.switch asm                                              vs  bench/c/build/fcontext_switch (Boost.Context)
+ *   process.create fork/helper, posix-spawn/helper, fork-exec/helper (a small parent, as the C program)
+ *                                                                 vs  bench/c/build/create KIND 20 CPU
+ *   thread.create pthread, clone-raw                              vs  bench/c/build/create KIND 20 CPU
  * Prints a Markdown table per comparison and the median ratio with its range.
  *
  * How to run: {@code make bench} or
@@ -40,6 +43,7 @@ import java.util.regex.Pattern;
 public final class CompareWithC {
 
     private static final Pattern NS_PER_SWITCH = Pattern.compile("ns_per_switch=([0-9.]+)");
+    private static final Pattern US_PER_CREATE = Pattern.compile("us_per_create=([0-9.]+)");
 
     private CompareWithC() {}
 
@@ -84,6 +88,32 @@ public final class CompareWithC {
             System.out.println("fiber.switch vs jump_fcontext: skipped: " + fcontext
                     + " not built (apt-get install -y libboost-context-dev; make -C bench/c)");
         }
+        compareCreation(binding, host, cpus, cpu, pairs, cDir.resolve("create"));
+    }
+
+    /**
+     * Creation against bench/c/build/create: the helper-side process cases (a small parent like the C
+     * program) and the C-loop thread cases, all on the first CPU. process.create runs in its quick
+     * form (fork curve at 0 and 16 MiB only) so a pair stays a few seconds.
+     */
+    private static void compareCreation(Binding binding, HostFacts host, CpuSet cpus, int cpu, int pairs, Path create)
+            throws Exception {
+        if (!Files.isExecutable(create)) {
+            System.out.println("creation: skipped: " + create + " not built (make -C bench/c)");
+            return;
+        }
+        ProbeContext ctx = new ProbeContext(binding, host,
+                new RunOptions(cpus, EnumSet.of(Placement.SAME_CORE), List.of(), true, 21), new Cleanup());
+        for (String kind : List.of("fork", "posix-spawn", "fork-exec")) {
+            compare("process.create " + kind + "/helper vs bench/c create " + kind + " 20 " + cpu, pairs, "us/create",
+                    () -> median(ctx, "process.create", kind + "/helper"),
+                    () -> runC(create, US_PER_CREATE, kind, "20", String.valueOf(cpu)));
+        }
+        for (String kind : List.of("pthread", "clone-raw")) {
+            compare("thread.create " + kind + " vs bench/c create " + kind + " 20 " + cpu, pairs, "us/create",
+                    () -> median(ctx, "thread.create", kind),
+                    () -> runC(create, US_PER_CREATE, kind, "20", String.valueOf(cpu)));
+        }
     }
 
     private static ProbeContext context(Binding binding, HostFacts host, CpuSet cpus, Placement placement, String mechanism) {
@@ -96,9 +126,13 @@ public final class CompareWithC {
     }
 
     private static void compare(String title, int pairs, Measure ctxprobe, Measure c) throws Exception {
+        compare(title, pairs, "ns/switch", ctxprobe, c);
+    }
+
+    private static void compare(String title, int pairs, String unit, Measure ctxprobe, Measure c) throws Exception {
         System.out.println("### " + title);
         System.out.println();
-        System.out.println("| pair | ctxprobe ns/switch | C ns/switch | ctxprobe / C |");
+        System.out.println("| pair | ctxprobe " + unit + " | C " + unit + " | ctxprobe / C |");
         System.out.println("|---:|---:|---:|---:|");
         double[] ratios = new double[pairs];
         for (int i = 0; i < pairs; i++) {
@@ -125,14 +159,19 @@ public final class CompareWithC {
     }
 
     private static double runC(Path program, String... args) throws IOException, InterruptedException {
+        return runC(program, NS_PER_SWITCH, args);
+    }
+
+    /** Runs a C program and parses the first {@code figure} (e.g. ns_per_switch=, us_per_create=). */
+    private static double runC(Path program, Pattern figure, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", command) + " failed: " + out.strip());
-        Matcher m = NS_PER_SWITCH.matcher(out);
-        if (!m.find()) throw new IllegalStateException("no ns_per_switch in: " + out.strip());
+        Matcher m = figure.matcher(out);
+        if (!m.find()) throw new IllegalStateException("no " + figure.pattern() + " in: " + out.strip());
         return Double.parseDouble(m.group(1));
     }
 }

@@ -40,7 +40,8 @@ public final class FiberCreateProbe implements Probe {
         double clockNs = NativeLoops.clockReadNs();
         List<CaseResult> results = new ArrayList<>();
         results.add(fiberCase(ctx, "fresh-stack", CtxprobeLib.CREATE_FIBER_FRESH, clockNs,
-                "mmap 64 KiB + guard page (mprotect PROT_NONE), first frame, switch in and back, munmap"));
+                "mmap 64 KiB + guard page (mprotect PROT_NONE), first frame, switch in and back, munmap"
+                        + " (pthread_create reuses glibc's cached stacks; this maps and unmaps one per fiber)"));
         results.add(fiberCase(ctx, "pooled-stack", CtxprobeLib.CREATE_FIBER_POOLED, clockNs,
                 "one 64 KiB stack reused: first frame, switch in and back"));
         return results;
