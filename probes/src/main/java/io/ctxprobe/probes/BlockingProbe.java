@@ -193,7 +193,8 @@ public final class BlockingProbe implements Probe {
         long steps = Arrays.stream(c.steps()).sum();
         long during = Arrays.stream(c.stepsDuringWait()).sum();
         long waited = Arrays.stream(c.waitNs()).sum();
-        result.note("workers loop \"System.nanoTime step, Thread.yield()\"; a stall is the gap between two consecutive steps of "
+        result.note("workers loop \"System.nanoTime step, LockSupport.parkNanos(" + BlockingVthreadMain.STEP_PARK_NS / 1000 + " µs)\" (a Thread.yield loop "
+                + "starves wake-ups submitted from other threads on this one-carrier ForkJoinPool: the first version hung); a stall is the gap between two consecutive steps of "
                 + "any worker; the blocker starts its wait once the workers have stepped");
         result.note(ratioNote(c.longestStallNs(), d));
         result.note(String.format("workers' steps while the blocker waited: %d in %.1f ms (%.0f steps/ms); %d steps in all",

@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * The main platform thread pins itself to the CPU before any virtual thread exists (the carrier and
  * the feeder threads it creates inherit that affinity). Per case: W worker virtual threads loop
- * "step (System.nanoTime), Thread.yield()"; one blocker virtual thread waits D — in a native read(2)
+ * "step (System.nanoTime), park {@link #STEP_PARK_NS}"; one blocker virtual thread waits D — in a native read(2)
  * through FFM on a pipe fed by a platform thread ({@code ffm-read}), in Thread.sleep ({@code sleep}),
  * or in a java.nio Pipe source channel read fed by a platform thread ({@code channel-read}). The
  * workers' longest gap between consecutive steps is the measure. One unmeasured warm-up run, then R
@@ -51,6 +51,14 @@ public final class BlockingVthreadMain {
     static final int EXIT_DEADLINE = 3;
     static final List<String> CASES = List.of("ffm-read", "sleep", "channel-read");
     static final String PINNED_EVENT = "jdk.VirtualThreadPinned";
+    /**
+     * Each worker step ends in a timed park of this long, not in Thread.yield(): on this JDK a yield
+     * loop keeps the carrier's submission queue non-empty, and ForkJoinPool keeps taking from that one
+     * queue, so a wake-up submitted from another thread (the blocker's start, the end of its sleep or
+     * of its channel read) was never run (seen: the first version hung with the blocker RUNNABLE and
+     * never mounted). A timed park lets the queue drain; its wake-up comes through the scheduler's timer.
+     */
+    static final long STEP_PARK_NS = 50_000;
 
     private BlockingVthreadMain() {}
 
@@ -177,14 +185,14 @@ public final class BlockingVthreadMain {
                         p.lastStep = now;
                         p.steps++;
                         if (p.done) return;
-                        Thread.yield();
+                        LockSupport.parkNanos(STEP_PARK_NS);
                     }
                 }));
             }
             threads.add(Thread.ofVirtual().name("ctxp-blocking-blocker").start(() -> {
                 try {
                     // Let every worker step a few times, so the wait opens a gap between steps.
-                    while (p.steps < 4L * workers) Thread.yield();
+                    while (p.steps < 4L * workers) LockSupport.parkNanos(STEP_PARK_NS);
                     wait[2] = p.steps;
                     wait[0] = System.nanoTime();
                     waiting.countDown();
