@@ -209,8 +209,8 @@ public final class BlockingProbe implements Probe {
                 + "one unmeasured warm-up run per case; the child's start-up is not timed");
         if (c.caseId().equals("ffm-read")) {
             if (c.pinnedEvents() == 0) {
-                result.note("no pinned event: the virtual thread never parked; it sat in a native frame blocked in the kernel, "
-                        + "holding the only carrier, and jdk.VirtualThreadPinned fires when a pinned virtual thread parks");
+                result.note("no pinned event was recorded: jdk.VirtualThreadPinned fires when a pinned virtual thread parks, and "
+                        + "this one did not park: it was blocked in the kernel inside a native (FFM) frame, holding the only carrier");
             }
             starved(result, c.longestStallNs(), d, "the FFM read");
         } else {
