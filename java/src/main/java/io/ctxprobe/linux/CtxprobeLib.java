@@ -503,6 +503,33 @@ public final class CtxprobeLib {
 
     // ---- blocking.c --------------------------------------------------------------------------------
 
+    public static final int BLOCKING_READ = 1;
+    public static final int BLOCKING_EPOLL = 2;
+
+    /* int32_t ctxprobe_blocking_fibers_run(int32_t mode, int32_t workers, int64_t delay_ns,
+     *                                      int64_t *longest_stall_ns, int64_t *progress_steps,
+     *                                      int64_t *elapsed_ns, int64_t *switches); */
+    private static final Downcall BLOCKING_FIBERS_RUN = fn("ctxprobe_blocking_fibers_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+
+    /** One run of the M:1 blocking-fibers scheduler; what C reported, in ns (switches: getrusage(RUSAGE_THREAD)). */
+    public record BlockingFibersRun(long longestStallNs, long progressSteps, long elapsedNs,
+                                    long voluntarySwitches, long involuntarySwitches) {}
+
+    /** Throws {@link LinuxException} on a negative errno. */
+    public static BlockingFibersRun blockingFibersRun(int mode, int workers, long delayNs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_LONG, 5);
+            int rc = (int) BLOCKING_FIBERS_RUN.handle().invokeExact(mode, workers, delayNs, out,
+                    out.asSlice(8), out.asSlice(16), out.asSlice(24));
+            check("ctxprobe_blocking_fibers_run", rc);
+            long[] v = out.toArray(JAVA_LONG);
+            return new BlockingFibersRun(v[0], v[1], v[2], v[3], v[4]);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     // (end of blocking section)
 
 

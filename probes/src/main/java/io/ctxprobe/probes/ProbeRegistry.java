@@ -38,6 +38,7 @@ public final class ProbeRegistry {
         // lifecycle: communication and isolation
 
         // lifecycle: blocking calls in user threads
+        add(BlockingProbe.ID, BlockingProbe::new);
 
     }
 
