@@ -96,6 +96,8 @@ public final class IsolationProbe implements Probe {
                 .note("from the fault (CLOCK_MONOTONIC written to a shared mapping right before the NULL store) to the "
                         + (childCase ? "sacrificial process's" : "harness's") + " CLOCK_MONOTONIC read right after waitpid "
                         + "returned" + (childCase ? "" : " (woken by a pidfd where the kernel has one)"))
+                .note("the time includes the dead process's teardown (exit of every thread, unmapping its address space, "
+                        + "a copy-on-write copy of the JVM's): waitpid returns only once that is done")
                 .note("core dumps off in the sacrificial process (RLIMIT_CORE 0, PR_SET_DUMPABLE 0); SIGSEGV at SIG_DFL");
         switch (s) {
             case CHILD_PROCESS -> b.note("a crashed child leaves its parent and its sibling alive");
