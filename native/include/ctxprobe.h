@@ -211,6 +211,64 @@ int32_t ctxprobe_fiber_create_run(int32_t kind, int64_t warmup, int64_t batches,
 
 /* ---- ipc.c, isolation.c: ipc.*, isolation (ABI 3) --------------------------------------------- */
 
+/* Mechanism unix (pp_mech_unix.c, ipc.latency): one socketpair(AF_UNIX, SOCK_STREAM) between the
+ * sides; a 1-byte send hands the token over, a blocking 1-byte recv waits for it. Thread and
+ * process mode; solo: send on one end, receive on the other. */
+#define CTXPROBE_MECH_UNIX    6
+
+/* ipc.bandwidth channels: how a writer moves data to a reader. */
+#define CTXPROBE_IPC_SHM_THREADS 1 /* two threads of this process: a ring of message slots in
+                                      private memory, spin-then-futex flags (private futexes)      */
+#define CTXPROBE_IPC_PIPE        2 /* a forked writer process, a pipe (default capacity), a reader
+                                      thread here                                                 */
+#define CTXPROBE_IPC_UNIX        3 /* a forked writer process, socketpair(AF_UNIX, SOCK_STREAM),
+                                      a reader thread here                                         */
+#define CTXPROBE_IPC_SHM_FUTEX   4 /* a forked writer process, the same ring in a MAP_SHARED mapping,
+                                      shared futexes                                              */
+
+/* Moves (warmup + batches) x bytes_per_batch bytes from a writer to a reader in messages of
+ * msg_bytes (a multiple of 8, 64..16 MiB; bytes_per_batch a multiple of msg_bytes). The reader is a
+ * thread created here, the writer a thread (SHM_THREADS) or a child forked from the calling thread
+ * (PR_SET_PDEATHSIG(SIGKILL), all signals blocked, _exit); each pins itself with sched_setaffinity to
+ * cpu_writer / cpu_reader (< 0: not pinned). The reader copies every message into its own buffer
+ * and verifies it: the message's sequence number stamped in its first and last 8 bytes, and the sum
+ * of its words; after the last message a pipe or socket must be at end-of-file. wall_ns[i]: the
+ * reader's CLOCK_MONOTONIC time for measured batch i (the stream never pauses between batches).
+ * Everything (threads, child, fds, mappings) is gone on return. Returns 0 (all data verified),
+ * -EINVAL, -EBADMSG (wrong bytes delivered), -EPIPE (the writer died or failed), -ETIMEDOUT (no
+ * progress for 30 s: both sides stopped), or another -errno. */
+int32_t ctxprobe_ipc_bandwidth_run(int32_t channel, int32_t cpu_writer, int32_t cpu_reader,
+                                   int64_t msg_bytes, int64_t warmup, int64_t batches,
+                                   int64_t bytes_per_batch, int64_t *wall_ns);
+
+/* isolation: what a fault takes down. One repetition of a scenario in a sacrificial child forked
+ * from the calling thread (PR_SET_PDEATHSIG(SIGKILL), core dumps off: RLIMIT_CORE 0 and
+ * PR_SET_DUMPABLE 0, SIGSEGV back to SIG_DFL). The faulting code writes CLOCK_MONOTONIC into a shared
+ * mapping, then stores through a NULL pointer. */
+#define CTXPROBE_ISO_CHILD_PROCESS 1 /* the sacrificial process forks two grandchildren; one faults;
+                                        it notices with waitpid and checks the other with kill(0) */
+#define CTXPROBE_ISO_THREAD        2 /* it runs two extra pthreads; one faults; the caller notices
+                                        with waitpid on the sacrificial process                    */
+#define CTXPROBE_ISO_FIBER         3 /* it runs two fibers on its one thread; one faults; the caller
+                                        notices with waitpid                                      */
+
+/* outcome_bits */
+#define CTXPROBE_ISO_SIBLING_RAN      1  /* the other grandchild / thread / fiber ran before the fault */
+#define CTXPROBE_ISO_FAULTER_KILLED   2  /* the faulting process (or its process) died of a signal  */
+#define CTXPROBE_ISO_PARENT_SURVIVED  4  /* the sacrificial process lived on after the fault and
+                                            exited 0 once it had reaped everything                */
+#define CTXPROBE_ISO_SIBLING_SURVIVED 8  /* the other grandchild / thread was alive at the notice */
+#define CTXPROBE_ISO_PROCESS_KILLED   16 /* the sacrificial process itself died of a signal       */
+
+/* One repetition. *notice_ns: ns from the fault's timestamp to the noticer's CLOCK_MONOTONIC read
+ * right after waitpid returned (child-process: the sacrificial process; thread, fiber: the caller,
+ * waiting on a pidfd where the kernel has one); *signal: the signal that killed the faulter (0 if
+ * none). Children and grandchildren are reaped or killed before return (30 s deadline). 0, -EINVAL
+ * (unknown scenario, NULL pointer), -ETIMEDOUT, -EPROTO (the sacrificial process failed before the
+ * fault), or another -errno. */
+int32_t ctxprobe_isolation_run(int32_t scenario, int64_t *notice_ns, int32_t *outcome_bits,
+                               int32_t *signal);
+
 /* (end of ipc/isolation section) */
 
 

@@ -55,6 +55,7 @@
 
 static const struct pp_mech *const mechanisms[] = {
     &ctxp_mech_futex, &ctxp_mech_pipe, &ctxp_mech_eventfd, &ctxp_mech_yield, &ctxp_mech_spin,
+    &ctxp_mech_unix,
 };
 
 static const struct pp_mech *find_mech(int32_t id)

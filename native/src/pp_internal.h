@@ -43,6 +43,7 @@ CTXP_HIDDEN extern const struct pp_mech ctxp_mech_pipe;
 CTXP_HIDDEN extern const struct pp_mech ctxp_mech_eventfd;
 CTXP_HIDDEN extern const struct pp_mech ctxp_mech_yield;
 CTXP_HIDDEN extern const struct pp_mech ctxp_mech_spin;
+CTXP_HIDDEN extern const struct pp_mech ctxp_mech_unix;
 
 struct pp_snap {
     int32_t cpu;                             /* sched_getcpu, or -errno */

@@ -295,7 +295,7 @@ static void solo(void)
     }
     int64_t w[2];
     CHECK(ctxprobe_mechanism_solo_run(0, 0, 2, 10, w, NULL) == -EINVAL);
-    CHECK(ctxprobe_mechanism_solo_run(6, 0, 2, 10, w, NULL) == -EINVAL);
+    CHECK(ctxprobe_mechanism_solo_run(99, 0, 2, 10, w, NULL) == -EINVAL);
     CHECK(ctxprobe_mechanism_solo_run(CTXPROBE_MECH_PIPE, 0, 0, 10, w, NULL) == -EINVAL);
     CHECK(ctxprobe_mechanism_solo_run(CTXPROBE_MECH_PIPE, 0, 2, 10, NULL, NULL) == -EINVAL);
     CHECK(fd_count() == fds_before, "solo: fds %d -> %d", fds_before, fd_count());
@@ -309,7 +309,7 @@ static void bad_flags(void)
                                  0, 1, 1) == NULL);
     CHECK(ctxprobe_pingpong_new2(CTXPROBE_MECH_FUTEX, 4, 0, 1, 1) == NULL);
     CHECK(ctxprobe_pingpong_new2(CTXPROBE_MECH_FUTEX, -1, 0, 1, 1) == NULL);
-    CHECK(ctxprobe_pingpong_new2(6, 0, 0, 1, 1) == NULL);
+    CHECK(ctxprobe_pingpong_new2(99, 0, 0, 1, 1) == NULL);
     ctxprobe_pingpong *pp = ctxprobe_pingpong_new2(CTXPROBE_MECH_PIPE, 0, 0, 1, 1);
     CHECK(pp != NULL);
     if (pp) {

@@ -498,6 +498,75 @@ public final class CtxprobeLib {
 
     // ---- ipc.c, isolation.c ------------------------------------------------------------------------
 
+    /** CTXPROBE_MECH_UNIX: a socketpair(AF_UNIX, SOCK_STREAM), 1-byte send / blocking recv (ipc.latency). */
+    public static final int MECH_UNIX = 6;
+
+    /** ipc.bandwidth channels (CTXPROBE_IPC_*). */
+    public static final int IPC_SHM_THREADS = 1;
+    public static final int IPC_PIPE = 2;
+    public static final int IPC_UNIX = 3;
+    public static final int IPC_SHM_FUTEX = 4;
+
+    /** isolation scenarios (CTXPROBE_ISO_*). */
+    public static final int ISO_CHILD_PROCESS = 1;
+    public static final int ISO_THREAD = 2;
+    public static final int ISO_FIBER = 3;
+
+    /** isolation outcome bits. */
+    public static final int ISO_SIBLING_RAN = 1;
+    public static final int ISO_FAULTER_KILLED = 2;
+    public static final int ISO_PARENT_SURVIVED = 4;
+    public static final int ISO_SIBLING_SURVIVED = 8;
+    public static final int ISO_PROCESS_KILLED = 16;
+
+    /* int32_t ctxprobe_ipc_bandwidth_run(int32_t channel, int32_t cpu_writer, int32_t cpu_reader,
+     *                                    int64_t msg_bytes, int64_t warmup, int64_t batches,
+     *                                    int64_t bytes_per_batch, int64_t *wall_ns); */
+    private static final Downcall IPC_BANDWIDTH_RUN = fn("ctxprobe_ipc_bandwidth_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                    ADDRESS));
+
+    /**
+     * Moves (warmup + batches) x bytesPerBatch bytes writer -> reader in msgBytes messages; the reader
+     * verifies them. Returns 0 (all verified) or a negative errno (-EBADMSG: wrong bytes delivered).
+     */
+    public static int ipcBandwidthRun(int channel, int cpuWriter, int cpuReader, long msgBytes, long warmup,
+                                      long batches, long bytesPerBatch, MemorySegment wall) {
+        checkSamples(batches, wall, MemorySegment.NULL);
+        try {
+            return (int) IPC_BANDWIDTH_RUN.handle().invokeExact(channel, cpuWriter, cpuReader, msgBytes, warmup,
+                    batches, bytesPerBatch, wall);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /* int32_t ctxprobe_isolation_run(int32_t scenario, int64_t *notice_ns, int32_t *outcome_bits,
+     *                                int32_t *signal); */
+    private static final Downcall ISOLATION_RUN = fn("ctxprobe_isolation_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+
+    /** One isolation repetition: what survived a fault, the signal, and fault-to-notice ns. */
+    public record IsolationOutcome(long noticeNs, int bits, int signal) {
+        public boolean has(int bit) {
+            return (bits & bit) != 0;
+        }
+    }
+
+    /** Throws {@link LinuxException} on a negative return. */
+    public static IsolationOutcome isolationRun(int scenario) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment notice = arena.allocate(JAVA_LONG);
+            MemorySegment bits = arena.allocate(JAVA_INT);
+            MemorySegment signal = arena.allocate(JAVA_INT);
+            int rc = (int) ISOLATION_RUN.handle().invokeExact(scenario, notice, bits, signal);
+            check("ctxprobe_isolation_run", rc);
+            return new IsolationOutcome(notice.get(JAVA_LONG, 0), bits.get(JAVA_INT, 0), signal.get(JAVA_INT, 0));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     // (end of ipc/isolation section)
 
 

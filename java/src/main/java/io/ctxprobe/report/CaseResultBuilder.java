@@ -28,6 +28,7 @@ public final class CaseResultBuilder {
     private double unitsPerOp = 1;
     private long[] wallNs;
     private long[] cpuNs;
+    private double[] valuesInUnit;
     private String clock;
     private double timerReadNs = Double.NaN;
     private Status status = Status.OK;
@@ -62,6 +63,22 @@ public final class CaseResultBuilder {
         return this;
     }
 
+    /**
+     * The batches as run, with one value per batch already in the case's unit (a throughput such as
+     * MB/s, where dividing batch time by units would give the inverse; or a time per repetition).
+     * {@code wallNs} (may be null) gives the timer's share only.
+     */
+    public CaseResultBuilder valuesInUnit(BatchPlan plan, double[] values, long[] wallNs) {
+        if (values.length != plan.batches()) {
+            throw new IllegalArgumentException("got " + values.length + " values for " + plan.batches() + " batches");
+        }
+        this.plan = plan;
+        this.valuesInUnit = values.clone();
+        this.wallNs = wallNs == null ? null : wallNs.clone();
+        this.cpuNs = null;
+        return this;
+    }
+
     public CaseResultBuilder timer(String clock, double readNs) {
         this.clock = clock;
         this.timerReadNs = readNs;
@@ -91,6 +108,13 @@ public final class CaseResultBuilder {
     }
 
     public CaseResult build() {
+        if (valuesInUnit != null) {
+            List<Double> samples = Arrays.stream(valuesInUnit).boxed().toList();
+            TimerCost timer = clock == null || wallNs == null ? null
+                    : TimerCost.of(clock, timerReadNs, Stats.of(Arrays.stream(wallNs).asDoubleStream().toArray()).median());
+            return new CaseResult(probe, caseId, params, unit, status, reason, Stats.of(valuesInUnit), null, timer, plan,
+                    samples, null, counters, notes, wallMs);
+        }
         if (wallNs == null) throw new IllegalStateException(probe + "/" + caseId + ": no batches recorded");
         double perBatchUnits = plan.opsPerBatch() * unitsPerOp;
         List<Double> samples = perUnit(wallNs, perBatchUnits);

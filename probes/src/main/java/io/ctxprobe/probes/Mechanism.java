@@ -16,7 +16,9 @@ public enum Mechanism {
     PIPE(CtxprobeLib.MECH_PIPE, true, "a pipe per direction: 1-byte write, blocking read"),
     EVENTFD(CtxprobeLib.MECH_EVENTFD, true, "an eventfd per direction: write 1, blocking read"),
     YIELD(CtxprobeLib.MECH_YIELD, false, "the shared word polled with sched_yield(), both sides SCHED_FIFO"),
-    SPIN(CtxprobeLib.MECH_SPIN, false, "the shared word polled with pause only: no system call");
+    SPIN(CtxprobeLib.MECH_SPIN, false, "the shared word polled with pause only: no system call"),
+    /** ipc.latency's unix-socket channel; not a switch mechanism (not in {@link #switchMechanisms()}). */
+    UNIX(CtxprobeLib.MECH_UNIX, true, "a socketpair(AF_UNIX, SOCK_STREAM): 1-byte send, blocking recv");
 
     private final int code;
     private final boolean blocking;

@@ -36,6 +36,9 @@ public final class ProbeRegistry {
         // lifecycle: footprint
 
         // lifecycle: communication and isolation
+        add(IpcLatencyProbe.ID, IpcLatencyProbe::new);
+        add(IpcBandwidthProbe.ID, IpcBandwidthProbe::new);
+        add(IsolationProbe.ID, IsolationProbe::new);
 
         // lifecycle: blocking calls in user threads
         add(BlockingProbe.ID, BlockingProbe::new);

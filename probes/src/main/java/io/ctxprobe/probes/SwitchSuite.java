@@ -109,6 +109,7 @@ final class SwitchSuite {
                 case EVENTFD -> "write 1 and read it back";
                 case YIELD -> "sched_yield with nothing else to run";
                 case SPIN -> "one look at the word";
+                case UNIX -> "send 1 byte on one end of a socketpair and receive it on the other";
             };
         }
     }
