@@ -39,6 +39,15 @@ public enum Mechanism {
         return blocking;
     }
 
+    /**
+     * How many times one blocking wait may sleep. Once for futex, pipe and eventfd. A unix socket
+     * pair is one socket per end for both directions: when the partner reads, the freed send space
+     * wakes this end's wait queue too, so a wait for the reply can end early and sleep again.
+     */
+    public int maxSleepsPerWait() {
+        return this == UNIX ? 2 : 1;
+    }
+
     public String what() {
         return what;
     }
