@@ -31,6 +31,7 @@ public final class ProbeRegistry {
         // lifecycle: creation
 
         // lifecycle: footprint
+        add(FootprintProbe.ID, FootprintProbe::new);
 
         // lifecycle: communication and isolation
 
