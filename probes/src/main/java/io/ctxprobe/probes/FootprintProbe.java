@@ -66,6 +66,7 @@ public final class FootprintProbe implements Probe {
     private static final Path SELF_STATUS = Path.of("/proc/self/status");
 
     private final Integer units;
+    private final java.util.Set<String> only;
 
     /** N from {@value #UNITS_PROPERTY} when set, else the defaults. */
     public FootprintProbe() {
@@ -74,6 +75,12 @@ public final class FootprintProbe implements Probe {
 
     /** Tests: {@code units} for every kind, or null for the defaults. */
     FootprintProbe(Integer units) {
+        this(units, null);
+    }
+
+    /** Tests: only the cases named in {@code only} (null: all). */
+    FootprintProbe(Integer units, java.util.Set<String> only) {
+        this.only = only;
         if (units != null && units <= 0) throw new IllegalArgumentException(UNITS_PROPERTY + " must be > 0, got " + units);
         this.units = units;
     }
@@ -152,6 +159,7 @@ public final class FootprintProbe implements Probe {
     public List<CaseResult> run(ProbeContext ctx) {
         List<CaseResult> results = new ArrayList<>();
         for (Kind kind : kinds) {
+            if (only != null && !only.contains(kind.caseId())) continue;
             results.add(Cases.attempt(ctx, ID, kind.caseId(), UNIT, () -> measure(ctx, kind)));
         }
         return results;
