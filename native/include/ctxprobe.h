@@ -206,6 +206,65 @@ int32_t ctxprobe_fiber_create_run(int32_t kind, int64_t warmup, int64_t batches,
 
 /* ---- footprint.c: footprint (ABI 3) ------------------------------------------------------------ */
 
+/* An "idle set": N units of one kind that exist and block, doing nothing, so that their memory can be
+ * read from the kernel's accounting. Sequence:
+ *   s = ctxprobe_idle_new(kind, n, touch_bytes);   (allocates the set's bookkeeping; no unit yet)
+ *   ... baseline readings ...
+ *   ctxprobe_idle_start(s);  ctxprobe_idle_wait_ready(s, ms);   -> every unit exists and is blocked
+ *   ... readings (ctxprobe_idle_id gives each unit's pid/tid) ...
+ *   ctxprobe_idle_release(s);  ctxprobe_idle_reap(s, ms);        -> nothing of the units is left
+ *   ... "after" readings ...
+ *   ctxprobe_idle_free(s).
+ * Kinds:
+ *   PROCESS: children forked (_Fork) from the calling thread, all signals blocked; each sets
+ *            PR_SET_PDEATHSIG(SIGKILL) (it fires when the *calling thread* exits: call from a thread
+ *            that outlives the set), checks getppid, reports ready and waits on a shared futex word in
+ *            a MAP_SHARED page; released, it _exits(0). Async-signal-safe code only; never returns.
+ *   THREAD:  pthread_create with glibc's default attributes (default stack size and guard) and all
+ *            signals blocked; each names itself "ctxp-idle", publishes its tid, reports ready and waits
+ *            on a private futex word; released, it returns and reap joins it. (glibc may keep a few
+ *            joined stacks in its stack cache: those are glibc's, not the set's.)
+ *   FIBER:   CTXPROBE_IDLE_FIBER_STACK usable bytes mmap'd per fiber with a PROT_NONE guard page below
+ *            (fiber_stack.c); the hand-written switch (fiber_switch.h) enters each fiber once on the
+ *            calling thread; the fiber touches `touch_bytes` of its stack below its first frame (one
+ *            write per page; 0: only the first frame), reports ready and switches back for good.
+ *            Release does nothing; reap unmaps every stack. */
+#define CTXPROBE_IDLE_PROCESS 1
+#define CTXPROBE_IDLE_THREAD  2
+#define CTXPROBE_IDLE_FIBER   3
+
+#define CTXPROBE_IDLE_FIBER_STACK (64 * 1024)  /* usable bytes per fiber stack (as fiber.switch)  */
+
+typedef struct ctxprobe_idle ctxprobe_idle;
+
+/* NULL on bad input (unknown kind, n <= 0, touch_bytes < 0, touch_bytes on a non-fiber kind, or
+ * touch_bytes > CTXPROBE_IDLE_FIBER_STACK - 8 KiB: the first frame and the touch loop need room) or
+ * allocation failure. */
+ctxprobe_idle *ctxprobe_idle_new(int32_t kind, int32_t n, int64_t touch_bytes);
+/* Creates the n units. Returns n, or the first -errno (fork/pthread_create/mmap failure; -EBUSY if
+ * already started); units created before a failure stay counted (ctxprobe_idle_count) and are torn
+ * down by release + reap / free as usual. */
+int32_t ctxprobe_idle_start(ctxprobe_idle *s);
+/* Units created so far; -EINVAL for NULL. */
+int32_t ctxprobe_idle_count(ctxprobe_idle *s);
+/* Units that reported ready (blocked, or for fibers suspended); -EINVAL for NULL. */
+int32_t ctxprobe_idle_ready(ctxprobe_idle *s);
+/* 0 once every created unit reported ready, -ETIMEDOUT, -EINVAL (NULL, negative timeout). */
+int32_t ctxprobe_idle_wait_ready(ctxprobe_idle *s, int64_t timeout_ms);
+/* Unit i's pid (PROCESS) or kernel tid (THREAD; 0 until that thread published it), 0 for a fiber
+ * (no kernel task); -EINVAL for NULL or i outside [0, count). */
+int32_t ctxprobe_idle_id(ctxprobe_idle *s, int32_t i);
+/* Wakes every unit so that it exits (processes, threads); idempotent. */
+void    ctxprobe_idle_release(ctxprobe_idle *s);
+/* Releases, then: PROCESS waits up to timeout_ms for every child and reaps it (SIGKILL after the
+ * deadline); THREAD joins every thread within timeout_ms; FIBER unmaps every stack. 0; -ETIMEDOUT if
+ * a child had to be killed or a thread was not joined in time (free joins it); -EPIPE if a child
+ * died or exited non-zero. Idempotent: what is gone is not touched again. */
+int32_t ctxprobe_idle_reap(ctxprobe_idle *s, int64_t timeout_ms);
+/* Tears down whatever reap did not (kills and reaps children, joins threads, unmaps stacks), then
+ * frees the set. NULL is ignored. */
+void    ctxprobe_idle_free(ctxprobe_idle *s);
+
 /* (end of footprint section) */
 
 

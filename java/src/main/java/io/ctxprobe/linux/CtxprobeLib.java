@@ -493,6 +493,133 @@ public final class CtxprobeLib {
 
     // ---- footprint.c -------------------------------------------------------------------------------
 
+    /** ctxprobe_idle_new kinds (CTXPROBE_IDLE_*). */
+    public static final int IDLE_PROCESS = 1;
+    public static final int IDLE_THREAD = 2;
+    public static final int IDLE_FIBER = 3;
+    /** CTXPROBE_IDLE_FIBER_STACK: usable bytes of each idle fiber's stack. */
+    public static final long IDLE_FIBER_STACK = 64 * 1024;
+
+    /* ctxprobe_idle *ctxprobe_idle_new(int32_t kind, int32_t n, int64_t touch_bytes); */
+    private static final Downcall IDLE_NEW = fn("ctxprobe_idle_new",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG));
+
+    /* int32_t ctxprobe_idle_start(ctxprobe_idle *s); */
+    private static final Downcall IDLE_START = fn("ctxprobe_idle_start", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+    /* int32_t ctxprobe_idle_count(ctxprobe_idle *s); */
+    private static final Downcall IDLE_COUNT = fn("ctxprobe_idle_count", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+    /* int32_t ctxprobe_idle_ready(ctxprobe_idle *s); */
+    private static final Downcall IDLE_READY = fn("ctxprobe_idle_ready", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+    /* int32_t ctxprobe_idle_wait_ready(ctxprobe_idle *s, int64_t timeout_ms); */
+    private static final Downcall IDLE_WAIT_READY = fn("ctxprobe_idle_wait_ready",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+
+    /* int32_t ctxprobe_idle_id(ctxprobe_idle *s, int32_t i); */
+    private static final Downcall IDLE_ID = fn("ctxprobe_idle_id", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+    /* void ctxprobe_idle_release(ctxprobe_idle *s); */
+    private static final Downcall IDLE_RELEASE = fn("ctxprobe_idle_release", FunctionDescriptor.ofVoid(ADDRESS));
+
+    /* int32_t ctxprobe_idle_reap(ctxprobe_idle *s, int64_t timeout_ms); */
+    private static final Downcall IDLE_REAP = fn("ctxprobe_idle_reap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+
+    /* void ctxprobe_idle_free(ctxprobe_idle *s); */
+    private static final Downcall IDLE_FREE = fn("ctxprobe_idle_free", FunctionDescriptor.ofVoid(ADDRESS));
+
+    /**
+     * A new idle set of {@code n} units of {@code kind} (IDLE_*), nothing created yet; free it with
+     * {@link #idleFree}. NULL from C (bad input or no memory) becomes an IllegalArgumentException.
+     */
+    public static MemorySegment idleNew(int kind, int n, long touchBytes) {
+        MemorySegment s;
+        try {
+            s = (MemorySegment) IDLE_NEW.handle().invokeExact(kind, n, touchBytes);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+        if (s.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("ctxprobe_idle_new(kind=" + kind + ", n=" + n + ", touch_bytes=" + touchBytes
+                    + ") returned NULL: bad input or out of memory");
+        }
+        return s;
+    }
+
+    /** Creates the units (forks / pthread_create / fiber first frames, on the calling thread): n or a negative errno. */
+    public static int idleStart(MemorySegment s) {
+        try {
+            return (int) IDLE_START.handle().invokeExact(s);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Units created so far. */
+    public static int idleCount(MemorySegment s) {
+        try {
+            return (int) IDLE_COUNT.handle().invokeExact(s);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Units that reported ready (blocked or suspended). */
+    public static int idleReady(MemorySegment s) {
+        try {
+            return (int) IDLE_READY.handle().invokeExact(s);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** 0 once every created unit is ready, -ETIMEDOUT. */
+    public static int idleWaitReady(MemorySegment s, long timeoutMs) {
+        try {
+            return (int) IDLE_WAIT_READY.handle().invokeExact(s, timeoutMs);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Unit i's pid (process) or tid (thread), 0 for a fiber; -EINVAL out of range. */
+    public static int idleId(MemorySegment s, int i) {
+        try {
+            return (int) IDLE_ID.handle().invokeExact(s, i);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Wakes every unit so that it exits; idempotent (an abort action). */
+    public static void idleRelease(MemorySegment s) {
+        try {
+            IDLE_RELEASE.handle().invokeExact(s);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Releases, then reaps children / joins threads / unmaps fiber stacks: 0, -ETIMEDOUT, -EPIPE. */
+    public static int idleReap(MemorySegment s, long timeoutMs) {
+        try {
+            return (int) IDLE_REAP.handle().invokeExact(s, timeoutMs);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Tears down whatever is left (kill + reap, join, unmap) and frees the set. */
+    public static void idleFree(MemorySegment s) {
+        try {
+            IDLE_FREE.handle().invokeExact(s);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     // (end of footprint section)
 
 

@@ -34,6 +34,7 @@ public final class ProbeRegistry {
         add(FiberCreateProbe.ID, FiberCreateProbe::new);
 
         // lifecycle: footprint
+        add(FootprintProbe.ID, FootprintProbe::new);
 
         // lifecycle: communication and isolation
         add(IpcLatencyProbe.ID, IpcLatencyProbe::new);

@@ -1,0 +1,374 @@
+/*
+ * footprint.c — the footprint probe's "idle set": N processes, kernel threads or fibers that exist
+ * and block, so that Java can read what they cost from the kernel's accounting (smaps_rollup,
+ * /proc/self/status, /proc/meminfo). The set only creates, reports and tears down; it measures
+ * nothing itself. See the sequence in ctxprobe.h.
+ *
+ * The control words (ready count, release word) live in one MAP_SHARED anonymous page so that forked
+ * children share them; futex calls on it are shared futexes for processes and private ones for
+ * threads (a private futex on a shared mapping is fine inside one process).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctxprobe.h"
+#include "batch.h"
+#include "fiber_switch.h"
+
+/* Room a fiber needs above its touched range: its first frame, the touch loop's own frame and the
+ * switch's saved registers. */
+#define FIBER_HEADROOM (8 * 1024)
+
+struct idle_ctl {
+    _Alignas(64) _Atomic uint32_t ready;     /* units that reported ready */
+    _Alignas(64) _Atomic uint32_t release;   /* 1 once released: every unit exits */
+};
+
+struct idle_fiber {
+    struct ctxprobe_idle *set;
+    struct ctxp_stack st;
+    void *sp;                                /* the fiber's saved context (suspended for good) */
+};
+
+struct idle_unit {
+    pid_t pid;                               /* PROCESS: child pid, 0 once reaped */
+    pthread_t thread;                        /* THREAD */
+    int joinable;                            /* THREAD: created and not yet joined */
+    _Atomic int32_t tid;                     /* THREAD: published by the thread */
+    struct ctxprobe_idle *set;
+};
+
+struct ctxprobe_idle {
+    int32_t kind;
+    int32_t n;
+    int32_t count;                           /* units created */
+    int32_t started;
+    int64_t touch;
+    int futex_private;                       /* FUTEX_PRIVATE_FLAG, 0 for processes */
+    struct idle_ctl *ctl;                    /* the MAP_SHARED page */
+    size_t ctl_len;
+    struct idle_unit *unit;                  /* PROCESS, THREAD */
+    struct idle_fiber *fiber;                /* FIBER */
+    void *main_sp;                           /* FIBER: the calling thread's context while a fiber runs */
+};
+
+static long ctl_futex(struct ctxprobe_idle *s, _Atomic uint32_t *w, int op, uint32_t val,
+                      const struct timespec *ts)
+{
+    return syscall(SYS_futex, (uint32_t *)w, op | s->futex_private, val, ts, NULL, 0);
+}
+
+static void report_ready(struct ctxprobe_idle *s)
+{
+    atomic_fetch_add_explicit(&s->ctl->ready, 1, memory_order_seq_cst);
+    ctl_futex(s, &s->ctl->ready, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+/* Blocks until released. No timeout: release (or the parent's death, for children) ends it. */
+static void wait_release(struct ctxprobe_idle *s)
+{
+    while (atomic_load_explicit(&s->ctl->release, memory_order_acquire) == 0)
+        ctl_futex(s, &s->ctl->release, FUTEX_WAIT, 0, NULL);
+}
+
+ctxprobe_idle *ctxprobe_idle_new(int32_t kind, int32_t n, int64_t touch_bytes)
+{
+    if (n <= 0 || touch_bytes < 0)
+        return NULL;
+    if (kind != CTXPROBE_IDLE_PROCESS && kind != CTXPROBE_IDLE_THREAD && kind != CTXPROBE_IDLE_FIBER)
+        return NULL;
+    if (kind != CTXPROBE_IDLE_FIBER && touch_bytes != 0)
+        return NULL;
+    if (touch_bytes > CTXPROBE_IDLE_FIBER_STACK - FIBER_HEADROOM)
+        return NULL;
+    struct ctxprobe_idle *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->kind = kind;
+    s->n = n;
+    s->touch = touch_bytes;
+    s->futex_private = kind == CTXPROBE_IDLE_PROCESS ? 0 : FUTEX_PRIVATE_FLAG;
+    s->ctl_len = sizeof(struct idle_ctl);
+    void *m = mmap(NULL, s->ctl_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        free(s);
+        return NULL;
+    }
+    s->ctl = m;   /* zero-filled: nothing ready, not released */
+    if (kind == CTXPROBE_IDLE_FIBER)
+        s->fiber = calloc((size_t)n, sizeof *s->fiber);
+    else
+        s->unit = calloc((size_t)n, sizeof *s->unit);
+    if (!s->fiber && !s->unit) {
+        munmap(s->ctl, s->ctl_len);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- processes -------------------------------------------------------------------------------- */
+
+/* In the child: async-signal-safe calls only (prctl, getppid, futex, _exit), never returns. */
+static _Noreturn void child_main(struct ctxprobe_idle *s, pid_t parent)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+        _exit(1);
+    if (getppid() != parent)          /* the parent died before PDEATHSIG was armed */
+        _exit(1);
+    report_ready(s);
+    wait_release(s);
+    _exit(0);
+}
+
+static int start_process(struct ctxprobe_idle *s, struct idle_unit *u)
+{
+    /* All signals blocked across the fork: the child keeps them blocked (the handlers it inherits
+     * are the caller's, e.g. HotSpot's); SIGKILL still ends it. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t parent = getpid();
+    pid_t pid = _Fork();                                /* no atfork handlers run */
+    if (pid == 0)
+        child_main(s, parent);
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0)
+        return -err;
+    u->pid = pid;
+    return 0;
+}
+
+/* ---- threads ---------------------------------------------------------------------------------- */
+
+static void *thread_main(void *arg)
+{
+    struct idle_unit *u = arg;
+    prctl(PR_SET_NAME, "ctxp-idle", 0, 0, 0);
+    atomic_store_explicit(&u->tid, (int32_t)syscall(SYS_gettid), memory_order_release);
+    report_ready(u->set);
+    wait_release(u->set);
+    return NULL;
+}
+
+static int start_thread(struct ctxprobe_idle *s, struct idle_unit *u)
+{
+    u->set = s;
+    /* The thread inherits a full signal mask: a process-directed signal never lands in it (it would
+     * run the JVM's handler on a thread the JVM does not know). */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&u->thread, NULL, thread_main, u);   /* glibc's default attributes */
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        return -rc;
+    u->joinable = 1;
+    return 0;
+}
+
+/* ---- fibers ----------------------------------------------------------------------------------- */
+
+/* Writes one byte per page of `bytes` just below the caller's frame, so those pages are resident. */
+static __attribute__((noinline)) void touch_stack(int64_t bytes)
+{
+    if (bytes <= 0)
+        return;
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        page = 4096;
+    volatile char *p = __builtin_alloca((size_t)bytes);
+    for (int64_t off = 0; off < bytes; off += page)
+        p[off] = 1;
+    p[bytes - 1] = 1;
+    __asm__ volatile("" : : "r"(p) : "memory");
+}
+
+static void fiber_body(void *arg)
+{
+    struct idle_fiber *f = arg;
+    touch_stack(f->set->touch);
+    report_ready(f->set);
+    for (;;)                                            /* suspended for good after the first switch */
+        ctxprobe_fiber_jump(&f->sp, f->set->main_sp);
+}
+
+static int start_fiber(struct ctxprobe_idle *s, struct idle_fiber *f)
+{
+    f->set = s;
+    int rc = ctxp_stack_alloc(&f->st, CTXPROBE_IDLE_FIBER_STACK);
+    if (rc)
+        return rc;
+    f->sp = ctxprobe_fiber_make(f->st.hi, fiber_body, f);
+    ctxprobe_fiber_jump(&s->main_sp, f->sp);            /* runs its first frame, returns here */
+    return 0;
+}
+
+/* ---- the set ---------------------------------------------------------------------------------- */
+
+int32_t ctxprobe_idle_start(ctxprobe_idle *s)
+{
+    if (!s)
+        return -EINVAL;
+    if (s->started)
+        return -EBUSY;
+    s->started = 1;
+    for (int32_t i = 0; i < s->n; i++) {
+        int rc;
+        switch (s->kind) {
+        case CTXPROBE_IDLE_PROCESS: rc = start_process(s, &s->unit[i]); break;
+        case CTXPROBE_IDLE_THREAD:  rc = start_thread(s, &s->unit[i]); break;
+        default:                    rc = start_fiber(s, &s->fiber[i]); break;
+        }
+        if (rc)
+            return rc;
+        s->count = i + 1;
+    }
+    return s->count;
+}
+
+int32_t ctxprobe_idle_count(ctxprobe_idle *s)
+{
+    return s ? s->count : -EINVAL;
+}
+
+int32_t ctxprobe_idle_ready(ctxprobe_idle *s)
+{
+    return s ? (int32_t)atomic_load(&s->ctl->ready) : -EINVAL;
+}
+
+int32_t ctxprobe_idle_wait_ready(ctxprobe_idle *s, int64_t timeout_ms)
+{
+    if (!s || timeout_ms < 0)
+        return -EINVAL;
+    int64_t deadline = batch_clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000;
+    for (;;) {
+        uint32_t r = atomic_load_explicit(&s->ctl->ready, memory_order_acquire);
+        if (r >= (uint32_t)s->count)
+            return 0;
+        int64_t left = deadline - batch_clock_ns(CLOCK_MONOTONIC);
+        if (left <= 0)
+            return -ETIMEDOUT;
+        struct timespec ts = { left / 1000000000, left % 1000000000 };
+        ctl_futex(s, &s->ctl->ready, FUTEX_WAIT, r, &ts);
+    }
+}
+
+int32_t ctxprobe_idle_id(ctxprobe_idle *s, int32_t i)
+{
+    if (!s || i < 0 || i >= s->count)
+        return -EINVAL;
+    switch (s->kind) {
+    case CTXPROBE_IDLE_PROCESS: return s->unit[i].pid;
+    case CTXPROBE_IDLE_THREAD:  return atomic_load(&s->unit[i].tid);
+    default:                    return 0;
+    }
+}
+
+void ctxprobe_idle_release(ctxprobe_idle *s)
+{
+    if (!s)
+        return;
+    atomic_store_explicit(&s->ctl->release, 1, memory_order_seq_cst);
+    ctl_futex(s, &s->ctl->release, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+/* Reaps one child by the deadline (SIGKILL after it). 0, -ETIMEDOUT (killed), -EPIPE (died or
+ * exited non-zero). */
+static int reap_child(struct idle_unit *u, int64_t deadline)
+{
+    int status = 0, killed = 0;
+    long nap = 20000;                                   /* ns, doubling up to 5 ms */
+    for (;;) {
+        pid_t r = waitpid(u->pid, &status, WNOHANG);
+        if (r == u->pid)
+            break;
+        if (r < 0 && errno != EINTR) {                  /* reaped elsewhere: nothing to report */
+            u->pid = 0;
+            return 0;
+        }
+        if (r == 0 && batch_clock_ns(CLOCK_MONOTONIC) >= deadline) {
+            kill(u->pid, SIGKILL);
+            while (waitpid(u->pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            killed = 1;
+            break;
+        }
+        struct timespec ts = { 0, nap };
+        nanosleep(&ts, NULL);
+        if (nap < 5000000)
+            nap *= 2;
+    }
+    u->pid = 0;
+    if (killed)
+        return -ETIMEDOUT;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPIPE;
+}
+
+int32_t ctxprobe_idle_reap(ctxprobe_idle *s, int64_t timeout_ms)
+{
+    if (!s || timeout_ms < 0)
+        return -EINVAL;
+    ctxprobe_idle_release(s);
+    int64_t deadline = batch_clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000;
+    int rc = 0;
+    for (int32_t i = 0; i < s->count; i++) {
+        int r = 0;
+        if (s->kind == CTXPROBE_IDLE_PROCESS && s->unit[i].pid > 0) {
+            r = reap_child(&s->unit[i], deadline);
+        } else if (s->kind == CTXPROBE_IDLE_THREAD && s->unit[i].joinable) {
+            int64_t at = batch_clock_ns(CLOCK_REALTIME) +
+                         (deadline - batch_clock_ns(CLOCK_MONOTONIC));
+            struct timespec ts = { at / 1000000000, at % 1000000000 };
+            int e = pthread_timedjoin_np(s->unit[i].thread, NULL, &ts);
+            if (e == 0)
+                s->unit[i].joinable = 0;
+            else
+                r = e == ETIMEDOUT ? -ETIMEDOUT : -e;
+        } else if (s->kind == CTXPROBE_IDLE_FIBER) {
+            ctxp_stack_free(&s->fiber[i].st);           /* safe on an already freed stack */
+        }
+        if (r && !rc)
+            rc = r;
+    }
+    return rc;
+}
+
+void ctxprobe_idle_free(ctxprobe_idle *s)
+{
+    if (!s)
+        return;
+    ctxprobe_idle_release(s);
+    for (int32_t i = 0; i < s->count; i++) {
+        if (s->kind == CTXPROBE_IDLE_PROCESS && s->unit[i].pid > 0) {
+            kill(s->unit[i].pid, SIGKILL);
+            while (waitpid(s->unit[i].pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+            s->unit[i].pid = 0;
+        } else if (s->kind == CTXPROBE_IDLE_THREAD && s->unit[i].joinable) {
+            pthread_join(s->unit[i].thread, NULL);      /* released: it returns promptly */
+            s->unit[i].joinable = 0;
+        } else if (s->kind == CTXPROBE_IDLE_FIBER) {
+            ctxp_stack_free(&s->fiber[i].st);
+        }
+    }
+    munmap(s->ctl, s->ctl_len);
+    free(s->unit);
+    free(s->fiber);
+    free(s);
+}

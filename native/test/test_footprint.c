@@ -1,0 +1,162 @@
+/* test_footprint.c — the idle set (footprint.c) driven the way FootprintProbe drives it: every kind
+ * is created, reports ready, exists where the kernel shows it, is released and reaped, and nothing
+ * of it is left (no child, no ctxp-idle thread, no mapping). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctxprobe.h"
+#include "test.h"
+
+#define N 20
+
+/* Threads of this process named "ctxp-idle". */
+static int idle_threads_alive(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        char path[300], comm[32] = {0};
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            if (fgets(comm, sizeof comm, f) && strncmp(comm, "ctxp-idle", 9) == 0)
+                n++;
+            fclose(f);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* glibc keeps joined thread stacks mapped in its stack cache (tunable glibc.pthread.stack_cache_size,
+ * 40 MiB by default) for the next pthread_create: those mappings are glibc's, not the set's. At most
+ * 40 MiB / (default stack size) stacks, two VMAs each (stack and guard), may stay after a join. */
+static int glibc_stack_cache_vmas(void)
+{
+    pthread_attr_t a;
+    size_t size = 0;
+    if (pthread_getattr_default_np(&a) == 0) {
+        pthread_attr_getstacksize(&a, &size);
+        pthread_attr_destroy(&a);
+    }
+    if (size == 0)
+        size = 8u << 20;
+    return 2 * (int)((40u << 20) / size + 1);
+}
+
+/* Lines of /proc/self/maps: one per mapping (VMA). */
+static int maps_lines(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    int n = 0, c;
+    if (!f)
+        return -1;
+    while ((c = fgetc(f)) != EOF)
+        if (c == '\n')
+            n++;
+    fclose(f);
+    return n;
+}
+
+/* A tid that has exited may linger in /proc/self/task for a moment after its join. */
+static int idle_threads_after_join(void)
+{
+    int n = idle_threads_alive();
+    for (int i = 0; i < 200 && n > 0; i++) {
+        usleep(1000);
+        n = idle_threads_alive();
+    }
+    return n;
+}
+
+static void test_kind(int32_t kind, int64_t touch, const char *name)
+{
+    int maps0 = maps_lines();
+    ctxprobe_idle *s = ctxprobe_idle_new(kind, N, touch);
+    CHECK(s != NULL, "%s: new", name);
+    if (!s)
+        return;
+    CHECK(ctxprobe_idle_start(s) == N, "%s: start", name);
+    CHECK(ctxprobe_idle_count(s) == N, "%s: count", name);
+    CHECK(ctxprobe_idle_wait_ready(s, 10000) == 0, "%s: wait_ready", name);
+    CHECK(ctxprobe_idle_ready(s) == N, "%s: ready %d", name, ctxprobe_idle_ready(s));
+    CHECK(ctxprobe_idle_start(s) == -EBUSY, "%s: started twice", name);
+    CHECK(ctxprobe_idle_id(s, N) == -EINVAL, "%s: id out of range", name);
+
+    int alive = 0;
+    for (int i = 0; i < N; i++) {
+        int id = ctxprobe_idle_id(s, i);
+        if (kind == CTXPROBE_IDLE_PROCESS)
+            alive += id > 0 && kill(id, 0) == 0;
+        else if (kind == CTXPROBE_IDLE_THREAD)
+            alive += id > 0;
+        else
+            alive += id == 0;
+    }
+    CHECK(alive == N, "%s: %d of %d units identified", name, alive, N);
+    if (kind == CTXPROBE_IDLE_THREAD)
+        CHECK(idle_threads_alive() == N, "%s: %d ctxp-idle threads", name, idle_threads_alive());
+    if (kind == CTXPROBE_IDLE_FIBER)   /* a stack and its guard page: at least one new VMA each */
+        CHECK(maps_lines() >= maps0 + N, "%s: maps %d -> %d", name, maps0, maps_lines());
+
+    CHECK(ctxprobe_idle_reap(s, 10000) == 0, "%s: reap", name);
+    CHECK(ctxprobe_idle_reap(s, 10000) == 0, "%s: reap again is a no-op", name);
+    errno = 0;
+    CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "%s: a child is left", name);
+    CHECK(idle_threads_after_join() == 0, "%s: ctxp-idle threads left", name);
+    ctxprobe_idle_free(s);
+    /* Everything mapped for the set (its control page, the fiber stacks) is gone. malloc may keep
+     * or return its own arena pages, which are not the set's: they show in VmRSS, not as new VMAs
+     * for a calloc this small. */
+    if (kind == CTXPROBE_IDLE_THREAD)
+        CHECK(maps_lines() <= maps0 + glibc_stack_cache_vmas(), "%s: maps %d before, %d after (glibc's"
+              " stack cache: up to %d)", name, maps0, maps_lines(), glibc_stack_cache_vmas());
+    else
+        CHECK(maps_lines() == maps0, "%s: maps %d before, %d after", name, maps0, maps_lines());
+}
+
+/* free without release or reap: it must still kill, reap, join and unmap everything. */
+static void test_free_tears_down(int32_t kind, const char *name)
+{
+    int maps0 = maps_lines();
+    ctxprobe_idle *s = ctxprobe_idle_new(kind, 5, 0);
+    CHECK(s != NULL && ctxprobe_idle_start(s) == 5, "%s: start", name);
+    CHECK(ctxprobe_idle_wait_ready(s, 10000) == 0, "%s: wait_ready", name);
+    ctxprobe_idle_free(s);
+    errno = 0;
+    CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "%s: a child is left after free", name);
+    CHECK(idle_threads_after_join() == 0, "%s: threads left after free", name);
+    CHECK(maps_lines() <= maps0 + (kind == CTXPROBE_IDLE_THREAD ? glibc_stack_cache_vmas() : 0),
+          "%s: maps %d before, %d after free", name, maps0, maps_lines());
+}
+
+void test_footprint(void)
+{
+    CHECK(ctxprobe_idle_new(0, N, 0) == NULL, "unknown kind");
+    CHECK(ctxprobe_idle_new(CTXPROBE_IDLE_THREAD, 0, 0) == NULL, "n = 0");
+    CHECK(ctxprobe_idle_new(CTXPROBE_IDLE_THREAD, N, 4096) == NULL, "touch on a thread");
+    CHECK(ctxprobe_idle_new(CTXPROBE_IDLE_FIBER, N, CTXPROBE_IDLE_FIBER_STACK) == NULL, "touch too deep");
+    CHECK(ctxprobe_idle_start(NULL) == -EINVAL, "start NULL");
+    CHECK(ctxprobe_idle_wait_ready(NULL, 1) == -EINVAL, "wait NULL");
+    ctxprobe_idle_free(NULL);
+
+    test_kind(CTXPROBE_IDLE_PROCESS, 0, "process");
+    test_kind(CTXPROBE_IDLE_THREAD, 0, "thread");
+    test_kind(CTXPROBE_IDLE_FIBER, 0, "fiber");
+    test_kind(CTXPROBE_IDLE_FIBER, 16 * 1024, "fiber-touched");
+    test_free_tears_down(CTXPROBE_IDLE_PROCESS, "process/free");
+    test_free_tears_down(CTXPROBE_IDLE_THREAD, "thread/free");
+    test_free_tears_down(CTXPROBE_IDLE_FIBER, "fiber/free");
+}
