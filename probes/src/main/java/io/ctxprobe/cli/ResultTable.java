@@ -72,10 +72,14 @@ final class ResultTable {
         if (r.status() == Status.SKIPPED || r.status() == Status.FAILED || r.counters().isEmpty()) return "-";
         double switches = 0;
         double migrations = 0;
+        boolean anySwitches = false;
         boolean anyMigrations = false;
         for (Counter c : r.counters()) {
             switch (c.event()) {
-                case "voluntary-switches", "involuntary-switches" -> switches += c.perOp();
+                case "voluntary-switches", "involuntary-switches" -> {
+                    switches += c.perOp();
+                    anySwitches = true;
+                }
                 case "cpu-migrations" -> {
                     migrations += c.perOp();
                     anyMigrations = true;
@@ -83,6 +87,7 @@ final class ResultTable {
                 default -> { }
             }
         }
+        if (!anySwitches) return "-";
         return count(switches) + " cs" + (anyMigrations ? ", " + count(migrations) + " mig" : "");
     }
 

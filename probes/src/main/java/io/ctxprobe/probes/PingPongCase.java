@@ -26,7 +26,7 @@ final class PingPongCase {
     private static final long PILOT_ROUND_TRIPS = 300;
     /** Batches of the counted round. */
     private static final int COUNTED_BATCHES = 5;
-    /** A spinning handoff may be preempted by other work now and then, but it never blocks. */
+    /** A spinning handoff may be preempted by other work now and then (involuntary), but it never blocks. */
     private static final double MAX_SPIN_SWITCHES_PER_ROUND_TRIP = 0.01;
     /** Slack over the mechanism's sleeps per round trip, for the rare spurious wake-up. */
     private static final double SLEEP_SLACK_PER_ROUND_TRIP = 0.05;
@@ -94,8 +94,11 @@ final class PingPongCase {
                 perfPerRoundTrip == null ? "" : String.format("; %.3g in the counted round (perf)", perfPerRoundTrip)));
         Mechanism m = spec.mechanism();
         if (m == Mechanism.SPIN) {
-            if (perRoundTrip > MAX_SPIN_SWITCHES_PER_ROUND_TRIP) {
-                result.flag(String.format("a spinning handoff must not switch; the kernel counted %.3g switches per round trip", perRoundTrip));
+            // A spinner never blocks; being preempted by other work on a busy host is the host's noise
+            // (involuntary, shown in the counts), not a handoff that went through the kernel.
+            if (sleepsPerRoundTrip > MAX_SPIN_SWITCHES_PER_ROUND_TRIP) {
+                result.flag(String.format("a spinning handoff must not block; the kernel counted %.3g voluntary switches per round trip",
+                        sleepsPerRoundTrip));
             }
         } else if (oneCpu) {
             if (perRoundTrip < 2) {

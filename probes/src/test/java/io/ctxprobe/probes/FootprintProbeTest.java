@@ -35,7 +35,13 @@ class FootprintProbeTest {
             assertEquals("KiB/unit", r.unit());
             assertEquals("20", r.params().get("units"));
             assertEquals(5, r.samples().size());
-            assertTrue(r.stats().median() > 0, r.caseId() + ": " + r.stats().median());
+            // Parked virtual threads are heap objects: they may land in heap pages already resident,
+            // so the kernel's VmRSS can honestly grow by nothing. Every other kind maps new memory.
+            if (r.caseId().equals("virtual-thread")) {
+                assertTrue(r.stats().median() >= 0, r.caseId() + ": " + r.stats().median());
+            } else {
+                assertTrue(r.stats().median() > 0, r.caseId() + ": " + r.stats().median());
+            }
             counter(r, "KernelStack-delta-KiB");
             counter(r, "PageTables-delta-KiB");
             counter(r, "VmRSS-after-teardown-KiB");

@@ -26,6 +26,12 @@ class ThreadSwitchProbeTest {
         return (double) total / r.plan().measuredOps();
     }
 
+    /** Voluntary switches (the task blocked) per round trip, from getrusage. */
+    static double voluntaryPerRoundTrip(CaseResult r) {
+        long total = r.counters().stream().filter(c -> c.event().equals("voluntary-switches")).mapToLong(Counter::total).sum();
+        return (double) total / r.plan().measuredOps();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"thread.switch", "process.switch"})
     void everyMechanismOnOneCoreSwitchesAtLeastTwicePerRoundTripOnThePinnedCpu(String probeId) throws Exception {
