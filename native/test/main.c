@@ -9,6 +9,7 @@ __attribute__((weak)) void test_footprint(void) {}
 __attribute__((weak)) void test_ipc(void) {}
 __attribute__((weak)) void test_isolation(void) {}
 __attribute__((weak)) void test_blocking(void) {}
+__attribute__((weak)) void test_tlb(void) {}
 
 int main(void)
 {
@@ -22,6 +23,7 @@ int main(void)
     test_ipc();
     test_isolation();
     test_blocking();
+    test_tlb();
     printf("%d passed, %d failed\n", test_passed, test_failed);
     return test_failed ? 1 : 0;
 }
