@@ -729,6 +729,68 @@ public final class CtxprobeLib {
     // (end of blocking section)
 
 
+    // ---- tlb_*.c: tlb.reach, tlb.switch (ABI 3) ----------------------------------------------------
+
+    public static final int TLB_SPARSE_4K = 1;
+    public static final int TLB_PACKED = 2;
+    public static final int TLB_SPARSE_THP = 3;
+    public static final int TLB_SPARSE_HUGETLB = 4;
+
+    public static final int TLBEV_NONE = 0;
+    public static final int TLBEV_NULL_SYSCALL = 1;
+    public static final int TLBEV_FIBER_ASM = 2;
+    public static final int TLBEV_FIBER_UCONTEXT = 3;
+    public static final int TLBEV_THREAD_ROUNDTRIP = 4;
+    public static final int TLBEV_PROCESS_ROUNDTRIP = 5;
+
+    /* int32_t ctxprobe_tlb_chase_run(int32_t layout, int64_t pages, int64_t warmup, int64_t batches,
+     *                                int64_t ops, int64_t *wall_ns, int64_t *huge_kib); */
+    private static final Downcall TLB_CHASE_RUN = fn("ctxprobe_tlb_chase_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+
+    /** Returns 0 or a negative errno (callers decide: hugetlbfs's -ENOMEM is a skip, not a failure). */
+    public static int tlbChaseRun(int layout, long pages, long warmup, long batches, long ops, MemorySegment wall,
+                                  MemorySegment hugeKib) {
+        checkSamples(batches, wall, MemorySegment.NULL);
+        try {
+            return (int) TLB_CHASE_RUN.handle().invokeExact(layout, pages, warmup, batches, ops, wall, hugeKib);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /* int64_t ctxprobe_tlb_chase_verify(int32_t layout, int64_t pages); */
+    private static final Downcall TLB_CHASE_VERIFY = fn("ctxprobe_tlb_chase_verify",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG));
+
+    /** The chase's cycle length (== pages when it is one cycle through every line), or a negative errno. */
+    public static long tlbChaseVerify(int layout, long pages) {
+        try {
+            return (long) TLB_CHASE_VERIFY.handle().invokeExact(layout, pages);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /* int32_t ctxprobe_tlb_switch_run(int32_t event, int32_t packed, int64_t pages, int64_t warmup,
+     *                                 int64_t batches, int64_t passes, int64_t *wall_ns); */
+    private static final Downcall TLB_SWITCH_RUN = fn("ctxprobe_tlb_switch_run",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+
+    /** Returns 0 or a negative errno. */
+    public static int tlbSwitchRun(int event, boolean packed, long pages, long warmup, long batches, long passes,
+                                   MemorySegment wall) {
+        checkSamples(batches, wall, MemorySegment.NULL);
+        try {
+            return (int) TLB_SWITCH_RUN.handle().invokeExact(event, packed ? 1 : 0, pages, warmup, batches, passes, wall);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    // (end of tlb section)
+
+
     private static void checkSamples(long batches, MemorySegment wall, MemorySegment cpu) {
         long need = Math.multiplyExact(Math.max(batches, 0), 8L);
         if (wall.byteSize() < need || (!cpu.equals(MemorySegment.NULL) && cpu.byteSize() < need)) {

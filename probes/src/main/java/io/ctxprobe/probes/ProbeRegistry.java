@@ -44,6 +44,10 @@ public final class ProbeRegistry {
         // lifecycle: blocking calls in user threads
         add(BlockingProbe.ID, BlockingProbe::new);
 
+        // TLB: reach and refill after an event
+        add(TlbReachProbe.ID, TlbReachProbe::new);
+        add(TlbSwitchProbe.ID, TlbSwitchProbe::new);
+
     }
 
     private ProbeRegistry() {}
