@@ -14,17 +14,19 @@ import java.util.List;
  * last step (at first: since the first point). The point k is a step when
  * {@code d(k) > plateau + max(u, |plateau|)} — it exceeds the plateau by at least one cache-hit
  * load and at least doubles it — and the next point (if there is one) is above the same threshold
- * too, so one noisy median is not a step. A point that rises further right after a step (a
- * transition spread over several N, e.g. with a non-LRU replacement policy) still belongs to that
- * step: a new step needs {@code d(k)} above {@code 2 x} the previous step's first value, and the
- * plateau restarts at the step. The reach of a level is N just before its step; the L1 reach is the
- * first step's, the L2 reach the second's. The page-walk penalty is the median of d over the points
- * from the second step on (each load there misses both levels, as a random cycle through more pages
- * than an LRU-like TLB holds evicts every entry before its reuse).
+ * too, so one noisy median is not a step; after a first step, a second one must also exceed twice
+ * the first step's level (a transition spread over a few N is one step). A TLB that is exactly
+ * full already misses a little (set conflicts of a random page set), so the reach is not simply the
+ * N before k: with {@code above} the median of d at k and k+1, the reach is the N just before the
+ * first point (from the plateau's start to k+1) whose d reaches the midpoint
+ * {@code (plateau + above) / 2}. The L1 reach is the first step's, the L2 reach the second's. The
+ * page-walk penalty is the median of d over the points from the second step's midpoint crossing on
+ * (each load there misses both levels: a random cycle through more pages than an LRU-like TLB
+ * holds evicts every entry before its reuse).
  */
 final class TlbReachCurve {
 
-    /** A found step: the index of the first point above it, and the N just before it (the reach). */
+    /** A found step: the index of the first point at or above its midpoint, and the N just before it (the reach). */
     record Step(int index, long reachPages, long firstAbovePages) {}
 
     private final long[] pages;
@@ -53,9 +55,15 @@ final class TlbReachCurve {
             if (!Double.isNaN(lastStepValue)) threshold = Math.max(threshold, 2 * lastStepValue);
             boolean above = d[k] > threshold && (k + 1 == d.length || d[k + 1] > threshold);
             if (above) {
-                out.add(new Step(k, pages[k - 1], pages[k]));
-                start = k;
-                lastStepValue = d[k];
+                double level = k + 1 < d.length ? (d[k] + d[k + 1]) / 2 : d[k];
+                double mid = (plateau + level) / 2;
+                int j = start + 1;
+                while (j < Math.min(k + 1, d.length - 1) && d[j] < mid) j++;
+                if (d[j] < mid) j = k;   // cannot happen when d(k+1) > threshold; kept for safety
+                out.add(new Step(j, pages[j - 1], pages[j]));
+                start = j;
+                lastStepValue = d[j];
+                k = j;
             }
         }
         return out;
