@@ -18,7 +18,7 @@ import java.util.List;
  * the first step's level (a transition spread over a few N is one step). A TLB that is exactly
  * full already misses a little (set conflicts of a random page set), so the reach is not simply the
  * N before k: with {@code above} the median of d at k and k+1, the reach is the N just before the
- * first point (from the plateau's start to k+1) whose d reaches the midpoint
+ * first point of the unbroken run of points, ending at k or k+1, whose d reaches the midpoint
  * {@code (plateau + above) / 2}. The L1 reach is the first step's, the L2 reach the second's. The
  * page-walk penalty is the median of d over the points from the second step's midpoint crossing on
  * (each load there misses both levels: a random cycle through more pages than an LRU-like TLB
@@ -57,9 +57,10 @@ final class TlbReachCurve {
             if (above) {
                 double level = k + 1 < d.length ? (d[k] + d[k + 1]) / 2 : d[k];
                 double mid = (plateau + level) / 2;
-                int j = start + 1;
-                while (j < Math.min(k + 1, d.length - 1) && d[j] < mid) j++;
-                if (d[j] < mid) j = k;   // cannot happen when d(k+1) > threshold; kept for safety
+                // from k: forward to k+1 if d(k) is still below the midpoint, else back over the run of
+                // points at or above it (a lone noisy point earlier on the plateau does not count)
+                int j = d[k] < mid && k + 1 < d.length ? k + 1 : k;
+                while (j - 1 > start && d[j - 1] >= mid) j--;
                 out.add(new Step(j, pages[j - 1], pages[j]));
                 start = j;
                 lastStepValue = d[j];

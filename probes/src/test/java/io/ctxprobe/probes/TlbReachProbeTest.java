@@ -76,6 +76,9 @@ class TlbReachProbeTest {
         assertEquals(96, c.l1().reachPages());
         assertEquals(4096, c.l2().reachPages(), "the partial rise at 4096 is below the midpoint");
         assertEquals((36 + 55.5) / 2, c.walkPenalty(), 1e-9);
+        double[] noisy = sparse.clone();
+        noisy[1] = 3;   // one noisy point on the first plateau is not the step
+        assertEquals(96, new TlbReachCurve(n, noisy, packed).l1().reachPages());
     }
 
     @Test
