@@ -187,7 +187,7 @@ final class ParkHandoff {
             pongThread.interrupt();
         };
         boolean onTime;
-        try (Cleanup.Registration ignored = cleanup.register(what, stop)) {
+        try (Cleanup.Registration _ = cleanup.register(what, stop)) {
             pongThread.start();
             pingThread.start();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);

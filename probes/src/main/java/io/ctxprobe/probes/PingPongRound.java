@@ -56,7 +56,7 @@ final class PingPongRound {
         List<TaskCounters> counters = new ArrayList<>();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .daemon().name("ctxprobe-deadline").factory());
-        try (pp; Cleanup.Registration ignored = ctx.cleanup().register("ping-pong pair", pp::abort)) {
+        try (pp; Cleanup.Registration _ = ctx.cleanup().register("ping-pong pair", pp::abort)) {
             int[] cpus = {spec.pair().first(), spec.pair().second()};
             for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
                 int tid = pp.tid(side);

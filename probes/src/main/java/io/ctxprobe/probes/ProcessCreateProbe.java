@@ -134,7 +134,7 @@ public final class ProcessCreateProbe implements Probe {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + helper + ": " + e.getMessage(), e);
         }
-        try (Cleanup.Registration ignored = cleanup.register("ctxprobe-helper pid " + p.pid(), p::destroyForcibly)) {
+        try (Cleanup.Registration _ = cleanup.register("ctxprobe-helper pid " + p.pid(), p::destroyForcibly)) {
             String out;
             int status;
             try {

@@ -73,7 +73,7 @@ public final class TlbReachProbe implements Probe {
         long[] pages = pagesOverride != null ? pagesOverride : ctx.options().quick() ? QUICK_PAGES : DEFAULT_PAGES;
         List<CaseResult> results = new ArrayList<>();
         int cpu = ctx.cpus().first();
-        try (ProbeContext.Pin pin = ctx.pinCurrentThread(cpu)) {
+        try (ProbeContext.Pin _ = ctx.pinCurrentThread(cpu)) {
             Curve sparse = curve(ctx, "4k/sparse", CtxprobeLib.TLB_SPARSE_4K, pages, cpu);
             Curve packed = curve(ctx, "4k/packed", CtxprobeLib.TLB_PACKED, pages, cpu);
             results.addAll(sparse.results());

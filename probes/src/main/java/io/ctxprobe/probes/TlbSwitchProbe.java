@@ -64,7 +64,7 @@ public final class TlbSwitchProbe implements Probe {
     public List<CaseResult> run(ProbeContext ctx) {
         List<CaseResult> results = new ArrayList<>();
         int cpu = ctx.cpus().first();
-        try (ProbeContext.Pin pin = ctx.pinCurrentThread(cpu)) {
+        try (ProbeContext.Pin _ = ctx.pinCurrentThread(cpu)) {
             for (long w : WORKING_SETS) {
                 for (boolean packed : new boolean[] {false, true}) {
                     Map<String, CaseResult> byEvent = new LinkedHashMap<>();

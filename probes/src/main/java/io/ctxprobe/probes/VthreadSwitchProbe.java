@@ -97,7 +97,7 @@ public final class VthreadSwitchProbe implements Probe {
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             Process p = child;
             int exit;
-            try (Cleanup.Registration ignored = ctx.cleanup().register("vthread.switch child JVM " + p.pid(), p::destroyForcibly)) {
+            try (Cleanup.Registration _ = ctx.cleanup().register("vthread.switch child JVM " + p.pid(), p::destroyForcibly)) {
                 if (!p.waitFor(deadlineMs + CHILD_START_ALLOWANCE_MS, TimeUnit.MILLISECONDS)) {
                     throw new IllegalStateException("child JVM " + p.pid() + " passed its deadline; killed");
                 }
