@@ -336,7 +336,7 @@ public final class PerfCounterGroup implements AutoCloseable {
         }
     }
 
-    /** "cycles, instructions (2 in a group); page-faults alone" for descriptions. */
+    /** "2 events open (task-clock, context-switches), 1 unavailable": for messages. */
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%d events open (%s), %d unavailable", members.size(),
