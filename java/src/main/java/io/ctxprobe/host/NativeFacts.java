@@ -17,6 +17,14 @@ public interface NativeFacts {
     /** What perf_event_open says about hardware and software events. */
     PerfProbe perf();
 
+    /**
+     * Whether each catalogue event (and a few tracepoints) opens on the calling thread, in catalogue
+     * order. Fixtures without this answer give an empty list (no facts rendered).
+     */
+    default List<EventAvailability> events() {
+        return List.of();
+    }
+
     /** No native library: every call throws "no native library". */
     NativeFacts NONE = new NativeFacts() {
         @Override
@@ -33,7 +41,20 @@ public interface NativeFacts {
         public PerfProbe perf() {
             throw new UnsupportedOperationException("no native library");
         }
+
+        @Override
+        public List<EventAvailability> events() {
+            throw new UnsupportedOperationException("no native library");
+        }
     };
+
+    /**
+     * @param name   the event's name ("cycles", "sched:sched_switch")
+     * @param status OPEN, or the reason's class: NO_PMU, NOT_PERMITTED, NOT_FOUND, UNSUPPORTED, ERROR
+     * @param text   "open", "open (user-space only: ...)", "unavailable: no PMU (ENOENT)", "not permitted (...)"
+     */
+    record EventAvailability(String name, String status, String text) {
+    }
 
     /**
      * @param hardwareStatus OPEN, NO_PMU, NOT_PERMITTED, UNSUPPORTED or ERROR

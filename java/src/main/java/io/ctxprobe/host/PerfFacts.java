@@ -9,6 +9,8 @@ final class PerfFacts {
 
     static final String HARDWARE = "hardware events";
     static final String HARDWARE_PMU = "hardware PMU";
+    /** One fact per event: "event cycles", "event sched:sched_switch". */
+    static final String EVENT_PREFIX = "event ";
     /** sysfs names of core PMUs: "cpu" (Intel, AMD), "cpu_core"/"cpu_atom" (Intel hybrid). */
     static final List<String> CORE_PMUS = List.of("cpu", "cpu_core", "cpu_atom");
 
@@ -32,6 +34,16 @@ final class PerfFacts {
             s.add(status("hardware open status", probe.hardwareStatus(), probe.hardwareErrno()));
             s.add(event("software events", probe.softwareStatus(), probe.softwareErrno(), probe.softwareText()));
             s.add(status("software open status", probe.softwareStatus(), probe.softwareErrno()));
+        }
+
+        List<NativeFacts.EventAvailability> events = List.of();
+        try {
+            events = nativeFacts.events();
+        } catch (RuntimeException e) {
+            s.unavailable("events", "perf_event_open", e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        for (NativeFacts.EventAvailability e : events) {
+            s.add(Fact.of(EVENT_PREFIX + e.name(), e.text(), "perf_event_open", null));
         }
 
         List<String> pmus = files.list(HostPaths.EVENT_SOURCES);

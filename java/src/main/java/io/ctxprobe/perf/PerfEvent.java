@@ -13,11 +13,16 @@ public enum PerfEvent {
     CPU_MIGRATIONS("cpu-migrations", Kind.SOFTWARE, Type.SOFTWARE, 4),
     CYCLES("cycles", Kind.HARDWARE, Type.HARDWARE, 0),
     INSTRUCTIONS("instructions", Kind.HARDWARE, Type.HARDWARE, 1),
+    CACHE_MISSES("cache-misses", Kind.HARDWARE, Type.HARDWARE, 3),
+    BRANCH_MISSES("branch-misses", Kind.HARDWARE, Type.HARDWARE, 5),
     DTLB_LOAD_MISSES("dTLB-load-misses", Kind.HARDWARE, Type.HW_CACHE,
-            Type.CACHE_DTLB | (Type.CACHE_OP_READ << 8) | (Type.CACHE_RESULT_MISS << 16));
+            Type.CACHE_DTLB | (Type.CACHE_OP_READ << 8) | (Type.CACHE_RESULT_MISS << 16)),
+    ITLB_LOAD_MISSES("iTLB-load-misses", Kind.HARDWARE, Type.HW_CACHE,
+            Type.CACHE_ITLB | (Type.CACHE_OP_READ << 8) | (Type.CACHE_RESULT_MISS << 16));
 
+    /** Who counts: the kernel's software counters, the PMU, or a kernel tracepoint (see PerfEventSpec). */
     public enum Kind {
-        SOFTWARE, HARDWARE
+        SOFTWARE, HARDWARE, TRACEPOINT
     }
 
     /** perf_type_id values and hw-cache config parts (linux/perf_event.h). */
@@ -31,6 +36,7 @@ public enum PerfEvent {
         public static final int RAW = 4;
 
         public static final long CACHE_DTLB = 3;
+        public static final long CACHE_ITLB = 4;
         public static final long CACHE_OP_READ = 0;
         public static final long CACHE_RESULT_MISS = 1;
     }

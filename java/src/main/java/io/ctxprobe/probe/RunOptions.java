@@ -9,9 +9,17 @@ import java.util.Set;
 /**
  * What the user asked of a run, validated: the CPUs probes may use (a subset of those allowed to this
  * process), the placements to measure, the handoff mechanisms (empty: every one), the quick flag,
- * and an explicit batch count (null: the probe's default). Defaults live here and nowhere else.
+ * an explicit batch count (null: the probe's default), and the perf events in-thread probes count
+ * ({@code --counters}; empty: {@link #DEFAULT_COUNTERS}, plus {@link #DEFAULT_PMU_COUNTERS} where a
+ * PMU exists). Defaults live here and nowhere else.
  */
-public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> mechanisms, boolean quick, Integer batches) {
+public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> mechanisms, boolean quick, Integer batches,
+                         List<String> counters) {
+
+    /** Software events: every Linux host with perf events counts them. */
+    public static final List<String> DEFAULT_COUNTERS = List.of("task-clock", "context-switches", "cpu-migrations", "page-faults");
+    /** Added to the defaults where hardware events open. */
+    public static final List<String> DEFAULT_PMU_COUNTERS = List.of("cycles", "instructions", "dTLB-load-misses");
 
     /** Measured batches when not given: enough for a stable median and a p5/p95 that means something. */
     public static final int DEFAULT_BATCHES = 31;
@@ -24,7 +32,13 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> me
         if (cpus.isEmpty()) throw new IllegalArgumentException("no CPUs to run on");
         placements = placements.isEmpty() ? Placement.defaults() : EnumSet.copyOf(placements);
         mechanisms = List.copyOf(mechanisms);
+        counters = counters == null ? List.of() : List.copyOf(counters);
         if (batches != null && batches <= 0) throw new IllegalArgumentException("--batches must be > 0, got " + batches);
+    }
+
+    /** The default counters. */
+    public RunOptions(CpuSet cpus, Set<Placement> placements, List<String> mechanisms, boolean quick, Integer batches) {
+        this(cpus, placements, mechanisms, quick, batches, List.of());
     }
 
     /** Every mechanism. */
@@ -55,6 +69,19 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> me
     }
 
     public RunOptions withCpus(CpuSet other) {
-        return new RunOptions(other, placements, mechanisms, quick, batches);
+        return new RunOptions(other, placements, mechanisms, quick, batches, counters);
+    }
+
+    public RunOptions withCounters(List<String> names) {
+        return new RunOptions(cpus, placements, mechanisms, quick, batches, names);
+    }
+
+    /** The perf events to count: those asked for, else the defaults ({@code pmu}: hardware events open here). */
+    public List<String> counterNames(boolean pmu) {
+        if (!counters.isEmpty()) return counters;
+        if (!pmu) return DEFAULT_COUNTERS;
+        List<String> all = new java.util.ArrayList<>(DEFAULT_COUNTERS);
+        all.addAll(DEFAULT_PMU_COUNTERS);
+        return List.copyOf(all);
     }
 }

@@ -75,6 +75,7 @@ final class ResultTable {
         boolean anySwitches = false;
         boolean anyMigrations = false;
         for (Counter c : r.counters()) {
+            if (io.ctxprobe.measure.CounterReadings.isGroupSource(c.source())) continue;   // --counters: in the report
             switch (c.event()) {
                 case "voluntary-switches", "involuntary-switches" -> {
                     switches += c.perOp();

@@ -66,6 +66,12 @@ final class RunCommand implements Callable<Integer> {
             + ", --quick: " + RunOptions.QUICK_BATCHES + ")")
     Integer batches;
 
+    @Option(names = "--counters", paramLabel = "LIST", split = ",",
+            description = "perf events counted by in-thread probes: catalogue names (context-switches, page-faults, cycles, "
+                    + "dTLB-load-misses, ...) or tracepoints category:name (default: task-clock,context-switches,cpu-migrations,"
+                    + "page-faults, plus cycles,instructions,dTLB-load-misses where a PMU exists)")
+    List<String> counters = new ArrayList<>();
+
     @Option(names = "--binding", paramLabel = "B", defaultValue = "ffm", description = "ffm (default) or jna: the binding the probes' Java side calls Linux through")
     String bindingName;
 
@@ -160,6 +166,13 @@ final class RunCommand implements Callable<Integer> {
                 throw new UsageException("--mechanism: unknown mechanism '" + m + "': expected one of " + String.join(", ", Mechanism.switchLabels()));
             }
         }
+        for (String c : counters) {
+            try {
+                io.ctxprobe.perf.PerfEventSpec.parse(c);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--counters: " + e.getMessage());
+            }
+        }
         if (batches != null && batches <= 0) throw new UsageException("--batches must be a positive count, got " + batches);
         if (json != null) {
             if (Files.isDirectory(json)) throw new UsageException("--json " + json + " is a directory; name a file");
@@ -168,7 +181,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new UsageException("--json " + json + ": directory " + parent + " is not writable");
             }
         }
-        return new Request(probes, binding, new RunOptions(chosen, chosenPlacements, mechanisms, quick, batches));
+        return new Request(probes, binding, new RunOptions(chosen, chosenPlacements, mechanisms, quick, batches, counters));
     }
 
     private RunInfo runInfo(Request request) {

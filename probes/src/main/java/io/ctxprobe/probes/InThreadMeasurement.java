@@ -2,8 +2,12 @@ package io.ctxprobe.probes;
 
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Calibration;
+import io.ctxprobe.measure.CounterReadings;
 import io.ctxprobe.measure.SwitchCounts;
 import io.ctxprobe.measure.TaskCounters;
+import io.ctxprobe.perf.PerfAvailability;
+import io.ctxprobe.perf.PerfCounterGroup;
+import io.ctxprobe.perf.PerfEventSpec;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
@@ -17,7 +21,9 @@ import java.util.List;
  * switch, a downcall): pin the thread, size the batch from a pilot, run warm-up batches (which also
  * let the JIT compile Java-side loops), then the measured batches with the kernel's switch counts
  * taken around them. Such a loop must not block: a voluntary switch in it means something else ran
- * in the middle of the figure, and the case is flagged.
+ * in the middle of the figure, and the case is flagged. The perf events of {@code --counters} are
+ * opened as one group on the runner thread, enabled around the measured batches only, and reported
+ * per operation; those the host cannot count are notes with the reason.
  */
 final class InThreadMeasurement {
 
@@ -28,7 +34,11 @@ final class InThreadMeasurement {
     /** What an in-thread probe reads from the run options. */
     static final List<Probe.ParamSpec> PARAMETERS = List.of(
             new Probe.ParamSpec("--cpus", "runs on the first CPU given (default: the first allowed CPU)"),
-            new Probe.ParamSpec("--batches", "measured batches per case"));
+            new Probe.ParamSpec("--batches", "measured batches per case"),
+            new Probe.ParamSpec("--counters", "perf events counted around the measured batches"));
+
+    /** Whether hardware events open here, asked once: it decides the default counter list. */
+    private static volatile Boolean pmu;
 
     private InThreadMeasurement() {}
 
@@ -51,17 +61,26 @@ final class InThreadMeasurement {
             long[] wallNs = new long[plan.batches()];
             long[] cpuNs = new long[plan.batches()];
             SwitchCounts counts;
-            try (TaskCounters counters = TaskCounters.open("runner", ctx.binding().gettid())) {
+            CounterReadings events;
+            int tid = ctx.binding().gettid();
+            try (TaskCounters counters = TaskCounters.open("runner", tid);
+                 PerfCounterGroup group = PerfCounterGroup.open(counterSpecs(options), tid, false)) {
                 TaskCounters.Snapshot before = counters.snapshotOwnThread();
+                group.reset();
+                group.enable();
                 loop.run(plan.batches(), ops, wallNs, cpuNs);
+                group.disable();
                 TaskCounters.Snapshot after = counters.snapshotOwnThread();
                 counts = counters.between(before, after);
+                events = CounterReadings.of(group, group.read(), "runner", plan.measuredOps());
             }
             result.param("cpu", cpu)
                     .batches(plan, unitsPerOp, wallNs, cpuNs)
                     .counters(counts.toCounters(plan.measuredOps()))
+                    .counters(events.counters())
                     .note("runner thread pinned to CPU " + pin.cpu());
             if (counts.perfAbsentReason() != null) result.note(counts.perfAbsentReason());
+            events.notes().forEach(result::note);
             double voluntaryPerOp = (double) counts.voluntary() / plan.measuredOps();
             if (voluntaryPerOp > MAX_VOLUNTARY_PER_OP) {
                 result.flag(String.format("the loop blocked %d times in %d operations (%.4f per op): it did not run undisturbed",
@@ -69,5 +88,15 @@ final class InThreadMeasurement {
             }
         }
         return result.wallMs((System.nanoTime() - started) / 1e6).build();
+    }
+
+    /** The run's --counters (validated by the CLI), else the defaults for this host. */
+    static List<PerfEventSpec> counterSpecs(RunOptions options) {
+        Boolean known = pmu;
+        if (known == null && options.counters().isEmpty()) {
+            known = PerfAvailability.probe().hardware().open();
+            pmu = known;
+        }
+        return PerfEventSpec.parseList(options.counterNames(known != null && known));
     }
 }

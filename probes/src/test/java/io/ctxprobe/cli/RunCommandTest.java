@@ -58,6 +58,8 @@ class RunCommandTest {
             "--placement diagonal",
             "--mechanism carrier-pigeon",
             "--binding jni",
+            "--counters nosuch-event",
+            "--counters context-switches,a:b/c",
             "--frobnicate"})
     void badInputIsOneLineExitTwoAndWritesNothing(String args) throws Exception {
         Path report = dir.resolve("r.json");
