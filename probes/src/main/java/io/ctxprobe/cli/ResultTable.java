@@ -74,8 +74,15 @@ final class ResultTable {
         double migrations = 0;
         boolean anySwitches = false;
         boolean anyMigrations = false;
+        StringBuilder chosen = new StringBuilder();
         for (Counter c : r.counters()) {
-            if (io.ctxprobe.measure.CounterReadings.isGroupSource(c.source())) continue;   // --counters: in the report
+            if (io.ctxprobe.measure.CounterReadings.isGroupSource(c.source())) {
+                // --counters events, after the switch summary; switches and migrations are already in it.
+                if (!c.event().equals("context-switches") && !c.event().equals("cpu-migrations")) {
+                    chosen.append(", ").append(c.event()).append(' ').append(count(c.perOp()));
+                }
+                continue;
+            }
             switch (c.event()) {
                 case "voluntary-switches", "involuntary-switches" -> {
                     switches += c.perOp();
@@ -88,14 +95,15 @@ final class ResultTable {
                 default -> { }
             }
         }
-        if (!anySwitches) return "-";
-        return count(switches) + " cs" + (anyMigrations ? ", " + count(migrations) + " mig" : "");
+        String summary = !anySwitches ? "-" : count(switches) + " cs" + (anyMigrations ? ", " + count(migrations) + " mig" : "");
+        return chosen.isEmpty() ? summary : summary + chosen;
     }
 
-    /** Per-op counts: 2.00, 0.747, and tiny rates as "<0.001" (the exact value is in the report). */
+    /** Per-op counts: 2.00, 0.747, 1234, and tiny rates as "<0.001" (the exact value is in the report). */
     static String count(double perOp) {
         if (perOp == 0) return "0";
         if (perOp < 0.001) return "<0.001";
+        if (perOp >= 1000) return String.format(Locale.ROOT, "%.0f", perOp);
         return String.format(Locale.ROOT, "%.3g", perOp);
     }
 
