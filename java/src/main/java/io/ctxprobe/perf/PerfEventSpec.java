@@ -78,7 +78,7 @@ public record PerfEventSpec(String name, PerfEvent.Kind kind, int type, long con
         }
         String tried = String.join(" or ", roots.stream().map(r -> r.resolve("events").toString()).toList());
         return new PerfEventSpec(name, PerfEvent.Kind.TRACEPOINT, PerfEvent.Type.TRACEPOINT, -1,
-                "tracepoint " + name + " not found under " + tried + " (tracefs not mounted or no such event)");
+                "tracepoint " + name + " not found under " + tried + " (tracefs not mounted or no such event; as root: mount -t tracefs nodev /sys/kernel/tracing)");
     }
 
     /** Parses a comma list, keeping the order and dropping repeats. */

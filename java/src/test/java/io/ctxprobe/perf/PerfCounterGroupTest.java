@@ -217,7 +217,7 @@ class PerfCounterGroupTest {
         PerfEventSpec missing = PerfEventSpec.parse("tlb:tlb_flush", List.of(tracefs));
         assertFalse(missing.resolved());
         assertEquals("tracepoint tlb:tlb_flush not found under " + tracefs.resolve("events")
-                + " (tracefs not mounted or no such event)", missing.missing());
+                + " (tracefs not mounted or no such event; as root: mount -t tracefs nodev /sys/kernel/tracing)", missing.missing());
         try (PerfCounterGroup g = PerfCounterGroup.open(List.of(missing), 0, false)) {
             assertEquals(PerfCounterGroup.Status.NOT_FOUND, g.unavailable().getFirst().status());
             assertEquals("tlb:tlb_flush: unavailable: " + missing.missing(),
