@@ -57,8 +57,6 @@ public final class BlockingProbe implements Probe {
     /** A wait that frees the thread must keep the median run's longest stall under this share of D. */
     static final double FREE_SHARE = 0.2;
     private static final String THREAD_SOURCE = "getrusage(RUSAGE_THREAD) of the scheduler thread";
-    private static final long CHILD_START_ALLOWANCE_MS = 60_000;
-    private static final int STDERR_TAIL_CHARS = 1_500;
 
     @Override
     public String id() {
@@ -227,62 +225,12 @@ public final class BlockingProbe implements Probe {
         int runs = runs(options);
         // Three cases of (runs + 1 warm-up) waits of D, plus JFR's start, generously.
         long deadlineMs = 60_000 + 10 * 3L * (runs + 1) * d / 1_000_000;
-        List<String> command = childCommand(ctx.binding(), ctx.cpus().first(), d, runs, deadlineMs);
-        Path out = null;
-        Path err = null;
-        Process child = null;
-        try {
-            out = Files.createTempFile("ctxprobe-blocking-", ".out");
-            err = Files.createTempFile("ctxprobe-blocking-", ".err");
-            // Files, not pipes: nothing has to drain the child while we wait for it.
-            child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            Process p = child;
-            int exit;
-            try (Cleanup.Registration _ = ctx.cleanup().register("blocking child JVM " + p.pid(), p::destroyForcibly)) {
-                if (!p.waitFor(deadlineMs + CHILD_START_ALLOWANCE_MS, TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("child JVM " + p.pid() + " passed its deadline; killed");
-                }
-                exit = p.exitValue();
-            }
-            if (exit != 0) {
-                throw new IllegalStateException("child JVM exited with status " + exit
-                        + (ctx.cleanup().stopped() ? " (interrupted)" : "") + ": " + tail(Files.readString(err)));
-            }
-            return new ChildRun(parse(Files.readAllLines(out)), p.pid());
-        } catch (IOException e) {
-            throw new UncheckedIOException("blocking child JVM: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the child JVM");
-        } finally {
-            reap(child);
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
-    }
-
-    private static List<String> childCommand(Binding binding, int cpu, long delayNs, int runs, long deadlineMs) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"));
-        String nativeDir = System.getProperty(NativeLibrary.DIR_PROPERTY);
-        if (nativeDir != null) cmd.add("-D" + NativeLibrary.DIR_PROPERTY + "=" + nativeDir);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BlockingVthreadMain.class.getName(),
-                "--cpu", Integer.toString(cpu), "--binding", binding.name(),
-                "--workers", Integer.toString(WORKERS), "--delay-ns", Long.toString(delayNs),
-                "--reps", Integer.toString(runs), "--deadline-ms", Long.toString(deadlineMs)));
-        return cmd;
-    }
-
-    /** The last line that looks like JSON: a JVM may print warnings, but to stderr. */
-    static BlockingVthreadMain.Report parse(List<String> stdout) throws IOException {
-        for (int i = stdout.size() - 1; i >= 0; i--) {
-            String line = stdout.get(i).strip();
-            if (line.startsWith("{")) return JsonReports.mapper().readValue(line, BlockingVthreadMain.Report.class);
-        }
-        throw new IOException("the child JVM printed no JSON line on stdout");
+        List<String> args = List.of("--cpu", Integer.toString(ctx.cpus().first()), "--binding", ctx.binding().name(),
+                "--workers", Integer.toString(WORKERS), "--delay-ns", Long.toString(d),
+                "--reps", Integer.toString(runs), "--deadline-ms", Long.toString(deadlineMs));
+        OneCarrierJvm.Outcome<BlockingVthreadMain.Report> child = OneCarrierJvm.run(ctx, ID, BlockingVthreadMain.class,
+                args, deadlineMs, BlockingVthreadMain.Report.class);
+        return new ChildRun(child.report(), child.pid());
     }
 
     // ---- shared -----------------------------------------------------------------------------------------
@@ -322,33 +270,4 @@ public final class BlockingProbe implements Probe {
         }
     }
 
-    /** Kills the child if it still runs and waits for it, through interrupts: it is always reaped. */
-    private static void reap(Process child) {
-        if (child == null) return;
-        boolean interrupted = false;
-        child.destroyForcibly();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (child.isAlive() && System.nanoTime() < deadline) {
-            try {
-                child.waitFor(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    private static String tail(String text) {
-        String t = text.strip();
-        return t.length() <= STDERR_TAIL_CHARS ? t : "..." + t.substring(t.length() - STDERR_TAIL_CHARS);
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file == null) return;
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temp file left behind is harmless; the measurement is what matters
-        }
-    }
 }

@@ -48,7 +48,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class BlockingVthreadMain {
 
-    static final int EXIT_DEADLINE = 3;
     static final List<String> CASES = List.of("ffm-read", "sleep", "channel-read");
     static final String PINNED_EVENT = "jdk.VirtualThreadPinned";
     /**
@@ -77,15 +76,15 @@ public final class BlockingVthreadMain {
     public static void main(String[] args) {
         int status;
         try {
-            Map<String, String> a = parse(args);
-            long deadlineMs = Long.parseLong(need(a, "deadline-ms"));
-            startWatchdog(deadlineMs);   // before the pin: the watchdog keeps the JVM's original affinity
-            Binding binding = Binding.named(need(a, "binding"));
-            int cpu = Integer.parseInt(need(a, "cpu"));
+            Map<String, String> a = OneCarrierJvm.args(args);
+            long deadlineMs = Long.parseLong(OneCarrierJvm.need(a, "deadline-ms"));
+            OneCarrierJvm.startWatchdog("blocking vthread child", deadlineMs);   // before the pin: the watchdog keeps the JVM's original affinity
+            Binding binding = Binding.named(OneCarrierJvm.need(a, "binding"));
+            int cpu = Integer.parseInt(OneCarrierJvm.need(a, "cpu"));
             binding.setAffinity(0, CpuSet.of(cpu));   // main, a platform thread; no virtual thread exists yet
-            int workers = Integer.parseInt(need(a, "workers"));
-            long delayNs = Long.parseLong(need(a, "delay-ns"));
-            int reps = Integer.parseInt(need(a, "reps"));
+            int workers = Integer.parseInt(OneCarrierJvm.need(a, "workers"));
+            long delayNs = Long.parseLong(OneCarrierJvm.need(a, "delay-ns"));
+            int reps = Integer.parseInt(OneCarrierJvm.need(a, "reps"));
             List<CaseRun> cases = new ArrayList<>();
             for (String c : CASES) cases.add(runCase(c, workers, delayNs, reps));
             Report report = new Report(cpu, binding.name(), binding.gettid(),
@@ -297,39 +296,4 @@ public final class BlockingVthreadMain {
         }
     }
 
-    /** Ends this JVM if the run passes its deadline or the parent JVM is gone: a child never outlives its run. */
-    private static void startWatchdog(long deadlineMs) {
-        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
-        long deadline = System.nanoTime() + deadlineMs * 1_000_000;
-        Thread.ofPlatform().daemon().name("ctxp-child-watchdog").start(() -> {
-            while (true) {
-                if (System.nanoTime() > deadline || (parent != null && !parent.isAlive())) {
-                    System.err.println("blocking vthread child: deadline passed or parent gone; exiting");
-                    Runtime.getRuntime().halt(EXIT_DEADLINE);
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got '" + String.join(" ", args) + "'");
-            }
-            out.put(args[i].substring(2), args[i + 1]);
-        }
-        return out;
-    }
-
-    private static String need(Map<String, String> args, String name) {
-        String v = args.get(name);
-        if (v == null) throw new IllegalArgumentException("missing --" + name);
-        return v;
-    }
 }

@@ -31,8 +31,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class VthreadHandoffMain {
 
-    /** Exit status when the child passes its own deadline or outlives the JVM that started it. */
-    static final int EXIT_DEADLINE = 3;
 
     private VthreadHandoffMain() {}
 
@@ -51,14 +49,14 @@ public final class VthreadHandoffMain {
     public static void main(String[] args) {
         int status;
         try {
-            Map<String, String> a = parse(args);
-            long deadlineMs = Long.parseLong(need(a, "deadline-ms"));
-            startWatchdog(deadlineMs);   // before the pin: the watchdog keeps the JVM's original affinity
-            Binding binding = Binding.named(need(a, "binding"));
-            int cpu = Integer.parseInt(need(a, "cpu"));
+            Map<String, String> a = OneCarrierJvm.args(args);
+            long deadlineMs = Long.parseLong(OneCarrierJvm.need(a, "deadline-ms"));
+            OneCarrierJvm.startWatchdog("vthread handoff child", deadlineMs);   // before the pin: the watchdog keeps the JVM's original affinity
+            Binding binding = Binding.named(OneCarrierJvm.need(a, "binding"));
+            int cpu = Integer.parseInt(OneCarrierJvm.need(a, "cpu"));
             binding.setAffinity(0, CpuSet.of(cpu));   // main, a platform thread; no virtual thread exists yet
-            Report report = run(binding, cpu, Integer.parseInt(need(a, "warmup")), Integer.parseInt(need(a, "batches")),
-                    Long.parseLong(need(a, "target-batch-ns")), deadlineMs);
+            Report report = run(binding, cpu, Integer.parseInt(OneCarrierJvm.need(a, "warmup")), Integer.parseInt(OneCarrierJvm.need(a, "batches")),
+                    Long.parseLong(OneCarrierJvm.need(a, "target-batch-ns")), deadlineMs);
             System.out.println(JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(report));
             status = 0;
@@ -104,42 +102,4 @@ public final class VthreadHandoffMain {
                 binding.currentCpu(), binding.getAffinity(0).toString());
     }
 
-    /**
-     * A daemon thread that ends this JVM if the run passes its deadline or the parent JVM is gone
-     * (Java cannot set PR_SET_PDEATHSIG on a child it starts): a child never outlives its run.
-     */
-    private static void startWatchdog(long deadlineMs) {
-        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
-        long deadline = System.nanoTime() + deadlineMs * 1_000_000;
-        Thread.ofPlatform().daemon().name("ctxp-child-watchdog").start(() -> {
-            while (true) {
-                if (System.nanoTime() > deadline || (parent != null && !parent.isAlive())) {
-                    System.err.println("vthread handoff child: deadline passed or parent gone; exiting");
-                    Runtime.getRuntime().halt(EXIT_DEADLINE);
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> out = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got '" + String.join(" ", args) + "'");
-            }
-            out.put(args[i].substring(2), args[i + 1]);
-        }
-        return out;
-    }
-
-    private static String need(Map<String, String> args, String name) {
-        String v = args.get(name);
-        if (v == null) throw new IllegalArgumentException("missing --" + name);
-        return v;
-    }
 }

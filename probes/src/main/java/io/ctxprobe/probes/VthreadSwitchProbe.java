@@ -50,9 +50,6 @@ public final class VthreadSwitchProbe implements Probe {
     static final double MAX_SWITCHES_PER_ROUND_TRIP = 0.1;
     private static final String CHILD_SOURCE = "getrusage(RUSAGE_SELF), child JVM: all its threads, GC and JIT included";
     private static final String SELF_SOURCE = "getrusage(RUSAGE_SELF): every thread of this JVM, GC and JIT included";
-    /** A JVM start, on a slow host, on top of the run's own deadline. */
-    private static final long CHILD_START_ALLOWANCE_MS = 60_000;
-    private static final int STDERR_TAIL_CHARS = 1_500;
 
     @Override
     public String id() {
@@ -84,68 +81,20 @@ public final class VthreadSwitchProbe implements Probe {
         RunOptions options = ctx.options();
         int cpu = ctx.cpus().first();
         long deadlineMs = JthreadSwitchProbe.deadlineMs(options);
-        List<String> command = childCommand(ctx.binding(), cpu, options, deadlineMs);
-        long started = System.nanoTime();
-        Path out = null;
-        Path err = null;
-        Process child = null;
-        try {
-            out = Files.createTempFile("ctxprobe-vthread-", ".out");
-            err = Files.createTempFile("ctxprobe-vthread-", ".err");
-            // Files, not pipes: nothing has to drain the child while we wait for it.
-            child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            Process p = child;
-            int exit;
-            try (Cleanup.Registration _ = ctx.cleanup().register("vthread.switch child JVM " + p.pid(), p::destroyForcibly)) {
-                if (!p.waitFor(deadlineMs + CHILD_START_ALLOWANCE_MS, TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("child JVM " + p.pid() + " passed its deadline; killed");
-                }
-                exit = p.exitValue();
-            }
-            if (exit != 0) {
-                return CaseResult.failed(ID, "one-carrier", java.util.Map.of("child-pid", Long.toString(p.pid())), UNIT,
-                        "child JVM exited with status " + exit + (ctx.cleanup().stopped() ? " (interrupted)" : "")
-                                + ": " + tail(Files.readString(err), STDERR_TAIL_CHARS));
-            }
-            VthreadHandoffMain.Report report = parse(Files.readAllLines(out));
-            return oneCarrierResult(ctx, report, cpu, p.pid(), (System.nanoTime() - started) / 1e6);
-        } catch (IOException e) {
-            throw new UncheckedIOException("vthread.switch child JVM: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the child JVM");
-        } finally {
-            reap(child);
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
-    }
-
-    /** Same java binary, same class path, the scheduler properties, and the plan on the command line. */
-    private static List<String> childCommand(Binding binding, int cpu, RunOptions options, long deadlineMs) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"));
-        String nativeDir = System.getProperty(NativeLibrary.DIR_PROPERTY);
-        if (nativeDir != null) cmd.add("-D" + NativeLibrary.DIR_PROPERTY + "=" + nativeDir);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), VthreadHandoffMain.class.getName(),
-                "--cpu", Integer.toString(cpu), "--binding", binding.name(),
+        List<String> args = List.of("--cpu", Integer.toString(cpu), "--binding", ctx.binding().name(),
                 "--warmup", Integer.toString(options.warmupBatches()),
                 "--batches", Integer.toString(options.measuredBatches()),
                 "--target-batch-ns", Long.toString(options.targetBatchNs()),
-                "--deadline-ms", Long.toString(deadlineMs)));
-        return cmd;
-    }
-
-    /** The last line that looks like JSON: a JVM may print warnings, but to stderr. */
-    static VthreadHandoffMain.Report parse(List<String> stdout) throws IOException {
-        for (int i = stdout.size() - 1; i >= 0; i--) {
-            String line = stdout.get(i).strip();
-            if (line.startsWith("{")) return JsonReports.mapper().readValue(line, VthreadHandoffMain.Report.class);
+                "--deadline-ms", Long.toString(deadlineMs));
+        long started = System.nanoTime();
+        try {
+            OneCarrierJvm.Outcome<VthreadHandoffMain.Report> child = OneCarrierJvm.run(ctx, ID, VthreadHandoffMain.class,
+                    args, deadlineMs, VthreadHandoffMain.Report.class);
+            return oneCarrierResult(ctx, child.report(), cpu, child.pid(), (System.nanoTime() - started) / 1e6);
+        } catch (OneCarrierJvm.ChildFailed e) {
+            return CaseResult.failed(ID, "one-carrier", java.util.Map.of("child-pid", Long.toString(e.pid())), UNIT,
+                    e.getMessage());
         }
-        throw new IOException("the child JVM printed no JSON line on stdout");
     }
 
     private CaseResult oneCarrierResult(ProbeContext ctx, VthreadHandoffMain.Report r, int cpu, long pid, double wallMs) {
@@ -240,37 +189,8 @@ public final class VthreadSwitchProbe implements Probe {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
-    /** Kills the child if it still runs and waits for it, through interrupts: it is always reaped. */
-    private static void reap(Process child) {
-        if (child == null) return;
-        boolean interrupted = false;
-        child.destroyForcibly();   // no effect on a process already reaped
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (child.isAlive() && System.nanoTime() < deadline) {
-            try {
-                child.waitFor(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    private static String tail(String text, int chars) {
-        String t = text.strip();
-        return t.length() <= chars ? t : "..." + t.substring(t.length() - chars);
-    }
-
     private static String join(TreeSet<Integer> values) {
         return values.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
-    private static void deleteQuietly(Path file) {
-        if (file == null) return;
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temp file left behind is harmless; the measurement is what matters
-        }
-    }
 }
