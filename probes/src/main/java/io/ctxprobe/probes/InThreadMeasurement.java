@@ -62,17 +62,11 @@ final class InThreadMeasurement {
             long[] cpuNs = new long[plan.batches()];
             SwitchCounts counts;
             CounterReadings events;
-            int tid = ctx.binding().gettid();
-            try (TaskCounters counters = TaskCounters.open("runner", tid);
-                 PerfCounterGroup group = PerfCounterGroup.open(counterSpecs(options), tid, false)) {
+            try (TaskCounters counters = TaskCounters.open("runner", ctx.binding().gettid())) {
                 TaskCounters.Snapshot before = counters.snapshotOwnThread();
-                group.reset();
-                group.enable();
-                loop.run(plan.batches(), ops, wallNs, cpuNs);
-                group.disable();
+                events = counted(ctx, plan.measuredOps(), () -> loop.run(plan.batches(), ops, wallNs, cpuNs));
                 TaskCounters.Snapshot after = counters.snapshotOwnThread();
                 counts = counters.between(before, after);
-                events = CounterReadings.of(group, group.read(), "runner", plan.measuredOps());
             }
             result.param("cpu", cpu)
                     .batches(plan, unitsPerOp, wallNs, cpuNs)
@@ -88,6 +82,20 @@ final class InThreadMeasurement {
             }
         }
         return result.wallMs((System.nanoTime() - started) / 1e6).build();
+    }
+
+    /**
+     * Runs {@code body} on the calling thread inside a perf group of the run's --counters and returns
+     * the readings per operation ({@code ops} operations): the one way every in-thread loop counts.
+     */
+    static CounterReadings counted(ProbeContext ctx, long ops, Runnable body) {
+        try (PerfCounterGroup group = PerfCounterGroup.open(counterSpecs(ctx.options()), ctx.binding().gettid(), false)) {
+            group.reset();
+            group.enable();
+            body.run();
+            group.disable();
+            return CounterReadings.of(group, group.read(), "runner", ops);
+        }
     }
 
     /** The run's --counters (validated by the CLI), else the defaults for this host. */

@@ -2,6 +2,7 @@ package io.ctxprobe.probes;
 
 import io.ctxprobe.host.Fact;
 import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.measure.CounterReadings;
 import io.ctxprobe.linux.Errno;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.probe.Probe;
@@ -142,7 +143,9 @@ public final class TlbReachProbe implements Probe {
             double pilotNs = (double) wall.get(ValueLayout.JAVA_LONG, 0) / pilotOps;
             long ops = Math.max(2 * n, (long) (batchNs / Math.max(pilotNs, 0.1)));
             BatchPlan plan = new BatchPlan(1, batches, ops);
-            CtxprobeLib.check("ctxprobe_tlb_chase_run", CtxprobeLib.tlbChaseRun(layout, n, plan.warmup(), batches, ops, wall, huge));
+            // Counted per load over the run (the warm-up batch included): dTLB misses per load where a PMU exists.
+            CounterReadings events = InThreadMeasurement.counted(ctx, (long) (plan.warmup() + batches) * ops, () -> CtxprobeLib.check(
+                    "ctxprobe_tlb_chase_run", CtxprobeLib.tlbChaseRun(layout, n, plan.warmup(), batches, ops, wall, huge)));
             long[] wallNs = wall.toArray(ValueLayout.JAVA_LONG);
             String layoutText = switch (layout) {
                 case CtxprobeLib.TLB_SPARSE_4K -> "sparse: one line per 4 KiB page";
@@ -152,7 +155,9 @@ public final class TlbReachProbe implements Probe {
             };
             CaseResultBuilder b = new CaseResultBuilder(ID, caseId, UNIT).param("pages", n).param("layout", layoutText)
                     .param("cpu", cpu).batches(plan, 1, wallNs, null)
-                    .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs());
+                    .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs())
+                    .counters(events.counters());
+            events.notes().forEach(b::note);
             long kib = huge.get(ValueLayout.JAVA_LONG, 0);
             if (layout == CtxprobeLib.TLB_SPARSE_THP || layout == CtxprobeLib.TLB_SPARSE_HUGETLB) {
                 b.param("hugeKiB", kib < 0 ? "unreadable" : String.valueOf(kib));

@@ -1,6 +1,7 @@
 package io.ctxprobe.probes;
 
 import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.measure.CounterReadings;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
@@ -87,9 +88,15 @@ public final class TlbSwitchProbe implements Probe {
         long started = System.nanoTime();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
-            CtxprobeLib.check("ctxprobe_tlb_switch_run",
-                    CtxprobeLib.tlbSwitchRun(e.code(), packed, w, plan.warmup(), batches, passes, wall));
-            return new CaseResultBuilder(ID, caseId, UNIT).param("event", e.what()).param("pages", w)
+            // Counted over the whole run: per pass, but the untimed events and the warm-up included.
+            CounterReadings events = InThreadMeasurement.counted(ctx, plan.measuredOps(), () -> CtxprobeLib.check(
+                    "ctxprobe_tlb_switch_run", CtxprobeLib.tlbSwitchRun(e.code(), packed, w, plan.warmup(), batches, passes, wall)));
+            CaseResultBuilder b = new CaseResultBuilder(ID, caseId, UNIT).counters(events.counters());
+            events.notes().forEach(b::note);
+            if (!events.counters().isEmpty()) {
+                b.note("counts per pass cover the whole run: the untimed event and the warm-up pass included");
+            }
+            return b.param("event", e.what()).param("pages", w)
                     .param("layout", packed ? "packed: W lines in " + Math.max(1, w / 64) + " pages (cache control)"
                             : "sparse: one line per 4 KiB page")
                     .param("cpu", cpu)
