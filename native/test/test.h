@@ -19,6 +19,13 @@ extern int test_passed, test_failed;
         }                                                                                 \
     } while (0)
 
+/* util.c: what leak checks count (see there). */
+int test_open_fds(void);
+int test_thread_count(void);
+int test_maps_lines(void);
+int test_no_child_left(void);
+int test_allowed_cpus(int out[2]);
+
 void test_basic(void);
 void test_fiber(void);
 void test_pingpong(void);

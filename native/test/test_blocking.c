@@ -10,34 +10,9 @@
 #define DELAY_NS (50LL * 1000000)   /* small, to keep the test fast */
 #define RUNS 3
 
-static int open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d)
-        return -1;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
-}
-
-static int thread_count(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    int n = 0;
-    if (!d)
-        return -1;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
 void test_blocking(void)
 {
-    int fds0 = open_fds(), threads0 = thread_count();
+    int fds0 = test_open_fds(), threads0 = test_thread_count();
 
     /* Blocking read: the thread sleeps in the kernel for about D, so no worker steps. Every run
      * must show it (a preempted thread only makes the stall longer). */
@@ -82,6 +57,6 @@ void test_blocking(void)
     CHECK(ctxprobe_blocking_fibers_run(CTXPROBE_BLOCKING_READ, 3, DELAY_NS, NULL, &b, &c, NULL) == -EINVAL);
 
     /* The feeder was joined (no thread left) and the pipe and epoll fds closed. */
-    CHECK(open_fds() == fds0, "fds before %d, after %d", fds0, open_fds());
-    CHECK(thread_count() == threads0, "threads before %d, after %d", threads0, thread_count());
+    CHECK(test_open_fds() == fds0, "fds before %d, after %d", fds0, test_open_fds());
+    CHECK(test_thread_count() == threads0, "threads before %d, after %d", threads0, test_thread_count());
 }

@@ -15,43 +15,12 @@
 
 #define B 3
 
-static int maps_lines(void)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    int n = 0, c;
-    if (!f)
-        return -1;
-    while ((c = fgetc(f)) != EOF)
-        n += c == '\n';
-    fclose(f);
-    return n;
-}
-
-static int tasks(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    int n = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "Threads: %d", &n) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return n;
-}
-
 static int filled(const int64_t *v)
 {
     for (int i = 0; i < B; i++)
         if (v[i] <= 0)
             return 0;
     return 1;
-}
-
-/* waitpid(-1, WNOHANG) fails with ECHILD only when no child at all is left (zombie or running). */
-static int no_children(void)
-{
-    return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
 }
 
 static void process_kinds(const char *helper)
@@ -64,7 +33,7 @@ static void process_kinds(const char *helper)
         int rc = ctxprobe_process_create_run(kinds[k], helper, 1, B, 3, wall, cpu);
         CHECK(rc == 0, "process kind %d: rc %d", kinds[k], rc);
         CHECK(filled(wall) && filled(cpu), "process kind %d: samples filled", kinds[k]);
-        CHECK(no_children(), "process kind %d: every child reaped", kinds[k]);
+        CHECK(test_no_child_left(), "process kind %d: every child reaped", kinds[k]);
     }
     /* An exec that fails (the child _exits 127) is reported, and that child is reaped too. */
     int64_t wall[B];
@@ -72,7 +41,7 @@ static void process_kinds(const char *helper)
                                       1, wall, NULL) == -EPROTO);
     CHECK(ctxprobe_process_create_run(CTXPROBE_CREATE_POSIX_SPAWN, "/nonexistent/ctxprobe-helper", 0,
                                       B, 1, wall, NULL) == -ENOENT);
-    CHECK(no_children(), "failed execs reaped");
+    CHECK(test_no_child_left(), "failed execs reaped");
     CHECK(ctxprobe_process_create_run(CTXPROBE_CREATE_FORK_EXEC, NULL, 0, B, 1, wall, NULL) == -EINVAL);
     CHECK(ctxprobe_process_create_run(0, NULL, 0, B, 1, wall, NULL) == -EINVAL);
     CHECK(ctxprobe_process_create_run(CTXPROBE_CREATE_PTHREAD, NULL, 0, B, 1, wall, NULL) == -EINVAL);
@@ -103,7 +72,7 @@ static void helper_protocol(const char *helper)
 void test_create(void)
 {
     const char *helper = getenv("CTXPROBE_HELPER");
-    int maps0 = maps_lines(), tasks0 = tasks();
+    int maps0 = test_maps_lines(), tasks0 = test_thread_count();
 
     if (helper) {
         process_kinds(helper);
@@ -119,8 +88,8 @@ void test_create(void)
         CHECK(rc == 0, "thread kind %d: rc %d (-EPROTO: a raw thread was joined without running)",
               tkinds[k], rc);
         CHECK(filled(wall) && filled(cpu), "thread kind %d: samples filled", tkinds[k]);
-        CHECK(tasks() == tasks0, "thread kind %d: every thread joined (%d tasks, %d before)", tkinds[k],
-              tasks(), tasks0);
+        CHECK(test_thread_count() == tasks0, "thread kind %d: every thread joined (%d tasks, %d before)", tkinds[k],
+              test_thread_count(), tasks0);
     }
     int64_t wall[B];
     CHECK(ctxprobe_thread_create_run(CTXPROBE_CREATE_FORK, 0, B, 1, wall, NULL) == -EINVAL);
@@ -136,7 +105,7 @@ void test_create(void)
 
     /* Nothing mapped by the runs outlives them (stacks of raw threads, fibers; pthread's stack cache
      * keeps at most the stacks it had before: one thread at a time, so one cached stack plus guard). */
-    int maps1 = maps_lines();
+    int maps1 = test_maps_lines();
     CHECK(maps1 <= maps0 + 2, "maps: %d lines before, %d after", maps0, maps1);
     /* and a second round adds none at all (the pthread cache is already warm) */
     int64_t w2[B], c2[B];
@@ -144,5 +113,5 @@ void test_create(void)
     ctxprobe_thread_create_run(CTXPROBE_CREATE_CLONE_THREAD, 0, B, 5, w2, c2);
     ctxprobe_fiber_create_run(CTXPROBE_CREATE_FIBER_FRESH, 0, B, 5, w2, c2);
     ctxprobe_fiber_create_run(CTXPROBE_CREATE_FIBER_POOLED, 0, B, 5, w2, c2);
-    CHECK(maps_lines() == maps1, "maps after a second round: %d, %d before", maps_lines(), maps1);
+    CHECK(test_maps_lines() == maps1, "maps after a second round: %d, %d before", test_maps_lines(), maps1);
 }

@@ -29,18 +29,6 @@ static int64_t median(int64_t *v, int n)
     return v[n / 2];
 }
 
-static int maps_lines(void)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    int n = 0, c;
-    if (!f)
-        return -1;
-    while ((c = fgetc(f)) != EOF)
-        n += c == '\n';
-    fclose(f);
-    return n;
-}
-
 static uint16_t x87_cw(void)
 {
     uint16_t cw;
@@ -204,11 +192,11 @@ void test_fiber(void)
     CHECK(child_signal(child_overflow_fiber) == SIGSEGV, "fiber stack overflow did not fault");
 
     check_run(CTXPROBE_FIBER_ASM, "asm");      /* once first: malloc and friends settle */
-    int before = maps_lines();
+    int before = test_maps_lines();
     check_run(CTXPROBE_FIBER_ASM, "asm");
     check_run(CTXPROBE_FIBER_ASM_NOFPU, "nofpu");
     check_run(CTXPROBE_FIBER_UCONTEXT, "ucontext");
-    int after = maps_lines();
+    int after = test_maps_lines();
     CHECK(before > 0 && after == before, "/proc/self/maps lines %d -> %d: a stack leaked", before,
           after);
 

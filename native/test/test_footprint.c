@@ -56,20 +56,6 @@ static int glibc_stack_cache_vmas(void)
     return 2 * (int)((40u << 20) / size + 1);
 }
 
-/* Lines of /proc/self/maps: one per mapping (VMA). */
-static int maps_lines(void)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    int n = 0, c;
-    if (!f)
-        return -1;
-    while ((c = fgetc(f)) != EOF)
-        if (c == '\n')
-            n++;
-    fclose(f);
-    return n;
-}
-
 /* A tid that has exited may linger in /proc/self/task for a moment after its join. */
 static int idle_threads_after_join(void)
 {
@@ -83,7 +69,7 @@ static int idle_threads_after_join(void)
 
 static void test_kind(int32_t kind, int64_t touch, const char *name)
 {
-    int maps0 = maps_lines();
+    int maps0 = test_maps_lines();
     ctxprobe_idle *s = ctxprobe_idle_new(kind, N, touch);
     CHECK(s != NULL, "%s: new", name);
     if (!s)
@@ -109,7 +95,7 @@ static void test_kind(int32_t kind, int64_t touch, const char *name)
     if (kind == CTXPROBE_IDLE_THREAD)
         CHECK(idle_threads_alive() == N, "%s: %d ctxp-idle threads", name, idle_threads_alive());
     if (kind == CTXPROBE_IDLE_FIBER)   /* a stack and its guard page: at least one new VMA each */
-        CHECK(maps_lines() >= maps0 + N, "%s: maps %d -> %d", name, maps0, maps_lines());
+        CHECK(test_maps_lines() >= maps0 + N, "%s: maps %d -> %d", name, maps0, test_maps_lines());
 
     CHECK(ctxprobe_idle_reap(s, 10000) == 0, "%s: reap", name);
     CHECK(ctxprobe_idle_reap(s, 10000) == 0, "%s: reap again is a no-op", name);
@@ -121,16 +107,16 @@ static void test_kind(int32_t kind, int64_t touch, const char *name)
      * or return its own arena pages, which are not the set's: they show in VmRSS, not as new VMAs
      * for a calloc this small. */
     if (kind == CTXPROBE_IDLE_THREAD)
-        CHECK(maps_lines() <= maps0 + glibc_stack_cache_vmas(), "%s: maps %d before, %d after (glibc's"
-              " stack cache: up to %d)", name, maps0, maps_lines(), glibc_stack_cache_vmas());
+        CHECK(test_maps_lines() <= maps0 + glibc_stack_cache_vmas(), "%s: maps %d before, %d after (glibc's"
+              " stack cache: up to %d)", name, maps0, test_maps_lines(), glibc_stack_cache_vmas());
     else
-        CHECK(maps_lines() == maps0, "%s: maps %d before, %d after", name, maps0, maps_lines());
+        CHECK(test_maps_lines() == maps0, "%s: maps %d before, %d after", name, maps0, test_maps_lines());
 }
 
 /* free without release or reap: it must still kill, reap, join and unmap everything. */
 static void test_free_tears_down(int32_t kind, const char *name)
 {
-    int maps0 = maps_lines();
+    int maps0 = test_maps_lines();
     ctxprobe_idle *s = ctxprobe_idle_new(kind, 5, 0);
     CHECK(s != NULL && ctxprobe_idle_start(s) == 5, "%s: start", name);
     CHECK(ctxprobe_idle_wait_ready(s, 10000) == 0, "%s: wait_ready", name);
@@ -138,8 +124,8 @@ static void test_free_tears_down(int32_t kind, const char *name)
     errno = 0;
     CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "%s: a child is left after free", name);
     CHECK(idle_threads_after_join() == 0, "%s: threads left after free", name);
-    CHECK(maps_lines() <= maps0 + (kind == CTXPROBE_IDLE_THREAD ? glibc_stack_cache_vmas() : 0),
-          "%s: maps %d before, %d after free", name, maps0, maps_lines());
+    CHECK(test_maps_lines() <= maps0 + (kind == CTXPROBE_IDLE_THREAD ? glibc_stack_cache_vmas() : 0),
+          "%s: maps %d before, %d after free", name, maps0, test_maps_lines());
 }
 
 void test_footprint(void)

@@ -15,41 +15,12 @@
 #include "ctxprobe.h"
 #include "test.h"
 
-static int fds_open(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d)
-        return -1;
-    while (readdir(d) != NULL)
-        n++;
-    closedir(d);
-    return n;
-}
-
-static int no_child(void)
-{
-    return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
-}
-
-static int first_cpus(int out[2])
-{
-    cpu_set_t set;
-    int n = 0;
-    if (sched_getaffinity(0, sizeof set, &set) != 0)
-        return 0;
-    for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
-        if (CPU_ISSET(c, &set))
-            out[n++] = c;
-    return n;
-}
-
 /* One unix ping-pong on one CPU, driven as Java drives it; abort_ms > 0 aborts mid-run. */
 static void unix_pingpong(int process, int cpu, int abort_ms)
 {
     const char *what = process ? "unix process" : "unix thread";
     const int64_t batches = 5, ops = 300;
-    int fds = fds_open();
+    int fds = test_open_fds();
     ctxprobe_pingpong *pp = ctxprobe_pingpong_new2(CTXPROBE_MECH_UNIX,
                                                    process ? CTXPROBE_PP_PROCESS : 0, 1,
                                                    abort_ms ? 1000000 : batches, ops);
@@ -102,21 +73,21 @@ static void unix_pingpong(int process, int cpu, int abort_ms)
                (double)sw / (double)(batches * ops));
     }
     ctxprobe_pingpong_free(pp);
-    CHECK(fds_open() == fds, "%s: fds %d -> %d", what, fds, fds_open());
-    CHECK(no_child(), "%s: a child is left", what);
+    CHECK(test_open_fds() == fds, "%s: fds %d -> %d", what, fds, test_open_fds());
+    CHECK(test_no_child_left(), "%s: a child is left", what);
 }
 
 static void bandwidth(int32_t channel, const char *name, int cpu_w, int cpu_r)
 {
     const int64_t msg = 64 * 1024, per_batch = 4 * msg * 8, batches = 4;
     int64_t wall[4] = { 0 };
-    int fds = fds_open();
+    int fds = test_open_fds();
     int32_t rc = ctxprobe_ipc_bandwidth_run(channel, cpu_w, cpu_r, msg, 1, batches, per_batch, wall);
     CHECK(rc == 0, "bandwidth %s cpus %d,%d: rc %d", name, cpu_w, cpu_r, rc);
     for (int i = 0; i < batches; i++)
         CHECK(wall[i] > 0, "bandwidth %s: sample %d", name, i);
-    CHECK(fds_open() == fds, "bandwidth %s: fds %d -> %d", name, fds, fds_open());
-    CHECK(no_child(), "bandwidth %s: a child is left", name);
+    CHECK(test_open_fds() == fds, "bandwidth %s: fds %d -> %d", name, fds, test_open_fds());
+    CHECK(test_no_child_left(), "bandwidth %s: a child is left", name);
     if (rc == 0)
         printf("bandwidth %-13s cpus %d,%d: %8.0f MB/s (batch 1)\n", name, cpu_w, cpu_r,
                (double)per_batch * 1e3 / (double)wall[1]);
@@ -125,7 +96,7 @@ static void bandwidth(int32_t channel, const char *name, int cpu_w, int cpu_r)
 void test_ipc(void)
 {
     int cpus[2];
-    int n = first_cpus(cpus);
+    int n = test_allowed_cpus(cpus);
     CHECK(n >= 1);
     if (n < 1)
         return;

@@ -13,18 +13,6 @@
 #include "ctxprobe.h"
 #include "test.h"
 
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d)
-        return -1;
-    while (readdir(d) != NULL)
-        n++;
-    closedir(d);
-    return n;
-}
-
 static int core_files(void)
 {
     DIR *d = opendir(".");
@@ -41,7 +29,7 @@ static int core_files(void)
 void test_isolation(void)
 {
     static const char *names[] = { "", "child-process", "thread", "fiber" };
-    int fds = count_fds(), cores = core_files();
+    int fds = test_open_fds(), cores = core_files();
     for (int32_t sc = CTXPROBE_ISO_CHILD_PROCESS; sc <= CTXPROBE_ISO_FIBER; sc++) {
         for (int rep = 0; rep < 3; rep++) {
             int64_t ns = -1;
@@ -70,7 +58,7 @@ void test_isolation(void)
     int32_t bits, sig;
     CHECK(ctxprobe_isolation_run(0, &ns, &bits, &sig) == -EINVAL);
     CHECK(ctxprobe_isolation_run(1, NULL, &bits, &sig) == -EINVAL);
-    CHECK(count_fds() == fds, "isolation: fds %d -> %d", fds, count_fds());
+    CHECK(test_open_fds() == fds, "isolation: fds %d -> %d", fds, test_open_fds());
     CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "isolation: a child is left");
     CHECK(core_files() == cores, "isolation: core files %d -> %d", cores, core_files());
 }

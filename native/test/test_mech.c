@@ -28,35 +28,6 @@ static const struct { int32_t id; const char *name; } mechs[] = {
 };
 #define NMECH ((int)(sizeof mechs / sizeof mechs[0]))
 
-static int fd_count(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    if (!d)
-        return -1;
-    while (readdir(d) != NULL)
-        n++;
-    closedir(d);
-    return n;
-}
-
-static int no_child_left(void)
-{
-    return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
-}
-
-static int allowed_cpus(int out[2])
-{
-    cpu_set_t set;
-    int n = 0;
-    if (sched_getaffinity(0, sizeof set, &set) != 0)
-        return 0;
-    for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
-        if (CPU_ISSET(c, &set))
-            out[n++] = c;
-    return n;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -96,7 +67,7 @@ struct pp_run {
  * the threads join (the child is reaped), no fd and no child is left behind. */
 static void pp_run(const char *what, struct pp_run *r)
 {
-    int fds_before = fd_count();
+    int fds_before = test_open_fds();
     const int process = (r->flags & CTXPROBE_PP_PROCESS) != 0;
     r->switches = -1;
     r->perf_cs[0] = r->perf_cs[1] = -1;
@@ -175,9 +146,9 @@ static void pp_run(const char *what, struct pp_run *r)
     }
     r->switches = total;
     ctxprobe_pingpong_free(pp);
-    CHECK(fd_count() == fds_before, "%s: fds %d -> %d", what, fds_before, fd_count());
+    CHECK(test_open_fds() == fds_before, "%s: fds %d -> %d", what, fds_before, test_open_fds());
     if (process)
-        CHECK(no_child_left(), "%s: a child is left", what);
+        CHECK(test_no_child_left(), "%s: a child is left", what);
 }
 
 /* Same CPU, every mechanism, thread and process mode. */
@@ -278,7 +249,7 @@ static void abort_mid_run(void)
 static void solo(void)
 {
     enum { B = 5 };
-    int fds_before = fd_count();
+    int fds_before = test_open_fds();
     for (int i = 0; i < NMECH; i++) {
         const int64_t ops = 2000;
         int64_t wall[B] = {0}, cpu[B] = {0};
@@ -298,7 +269,7 @@ static void solo(void)
     CHECK(ctxprobe_mechanism_solo_run(99, 0, 2, 10, w, NULL) == -EINVAL);
     CHECK(ctxprobe_mechanism_solo_run(CTXPROBE_MECH_PIPE, 0, 0, 10, w, NULL) == -EINVAL);
     CHECK(ctxprobe_mechanism_solo_run(CTXPROBE_MECH_PIPE, 0, 2, 10, NULL, NULL) == -EINVAL);
-    CHECK(fd_count() == fds_before, "solo: fds %d -> %d", fds_before, fd_count());
+    CHECK(test_open_fds() == fds_before, "solo: fds %d -> %d", fds_before, test_open_fds());
 }
 
 static void bad_flags(void)
@@ -352,13 +323,13 @@ static void child_killed(void)
     ts.tv_sec += 10;
     CHECK(pthread_timedjoin_np(t, NULL, &ts) == 0, "side 0 released after the child died");
     ctxprobe_pingpong_free(pp);
-    CHECK(no_child_left());
+    CHECK(test_no_child_left());
 }
 
 void test_mech(void)
 {
     int cpus[2];
-    int n = allowed_cpus(cpus);
+    int n = test_allowed_cpus(cpus);
     bad_flags();
     solo();
     same_cpu(n > 0 ? cpus[0] : 0);

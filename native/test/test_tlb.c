@@ -9,34 +9,9 @@
 #include "ctxprobe.h"
 #include "test.h"
 
-static int maps_lines(void)
-{
-    FILE *f = fopen("/proc/self/maps", "re");
-    int n = 0, c;
-    if (!f)
-        return -1;
-    while ((c = fgetc(f)) != EOF)
-        n += c == '\n';
-    fclose(f);
-    return n;
-}
-
-static int threads(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    int n = 0;
-    struct dirent *e;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
 void test_tlb(void)
 {
-    int maps0 = maps_lines(), threads0 = threads();
+    int maps0 = test_maps_lines(), threads0 = test_thread_count();
     static const int32_t layouts[] = { CTXPROBE_TLB_SPARSE_4K, CTXPROBE_TLB_PACKED,
                                        CTXPROBE_TLB_SPARSE_THP, CTXPROBE_TLB_SPARSE_HUGETLB };
 
@@ -92,10 +67,10 @@ void test_tlb(void)
     }
     int status;
     CHECK(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD, "no child left unreaped");
-    CHECK(threads() == threads0, "partner threads joined: %d vs %d", threads(), threads0);
+    CHECK(test_thread_count() == threads0, "partner threads joined: %d vs %d", test_thread_count(), threads0);
     CHECK(ctxprobe_tlb_switch_run(6, 0, 64, 0, 1, 1, w1) == -EINVAL, "bad event");
     CHECK(ctxprobe_tlb_switch_run(0, 0, 1, 0, 1, 1, w1) == -EINVAL, "1 page");
 
-    int maps1 = maps_lines();
+    int maps1 = test_maps_lines();
     CHECK(maps1 == maps0, "no mapping left: /proc/self/maps %d lines, %d before", maps1, maps0);
 }
