@@ -3,7 +3,6 @@ package io.ctxprobe.probes;
 import io.ctxprobe.linux.CtxprobeLib;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.probe.Placement;
-import io.ctxprobe.probe.PlacementPlanner;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
@@ -11,7 +10,6 @@ import io.ctxprobe.report.CaseResultBuilder;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -54,22 +52,8 @@ public final class IpcBandwidthProbe implements Probe {
 
     @Override
     public List<CaseResult> run(ProbeContext ctx) {
-        PlacementPlanner planner = ctx.planner();
-        List<CaseResult> results = new ArrayList<>();
-        for (IpcChannel channel : IpcChannel.values()) {
-            for (Placement placement : IpcChannel.PLACEMENTS) {
-                if (!ctx.options().placements().contains(placement)) continue;
-                String caseId = channel.label() + "/" + placement.label();
-                PlacementPlanner.Plan plan = planner.plan(placement);
-                if (plan.pair() == null) {
-                    results.add(CaseResult.skipped(ID, caseId, null, UNIT, plan.skipReason()));
-                    continue;
-                }
-                results.add(Cases.attempt(ctx, ID, caseId, UNIT, () -> measure(ctx, channel, placement,
-                        plan.pair().first(), plan.pair().second(), plan.pair().why())));
-            }
-        }
-        return IpcChannel.compareSharedMemory(results, "higher is better");
+        return IpcChannel.compareSharedMemory(IpcChannel.cases(ctx, ID, UNIT, (channel, placement, pair, caseId) ->
+                measure(ctx, channel, placement, pair.first(), pair.second(), pair.why())), "higher is better");
     }
 
     private static CaseResult measure(ProbeContext ctx, IpcChannel channel, Placement placement, int cpuWriter,

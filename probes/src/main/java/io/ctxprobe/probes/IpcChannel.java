@@ -1,7 +1,10 @@
 package io.ctxprobe.probes;
 
 import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.probe.CpuPair;
 import io.ctxprobe.probe.Placement;
+import io.ctxprobe.probe.PlacementPlanner;
+import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
 
 import java.util.ArrayList;
@@ -49,6 +52,35 @@ enum IpcChannel {
 
     String what() {
         return what;
+    }
+
+    /** Measures one channel on one placement's CPU pair. */
+    @FunctionalInterface
+    interface CaseMeasure {
+        CaseResult measure(IpcChannel channel, Placement placement, CpuPair pair, String caseId);
+    }
+
+    /**
+     * One case per channel and placement the run asks for ({@code <channel>/<placement>}), skipped with
+     * the planner's reason where the host cannot place the pair; shared by ipc.latency and ipc.bandwidth.
+     */
+    static List<CaseResult> cases(ProbeContext ctx, String probeId, String unit, CaseMeasure measure) {
+        PlacementPlanner planner = ctx.planner();
+        List<CaseResult> results = new ArrayList<>();
+        for (IpcChannel channel : values()) {
+            for (Placement placement : PLACEMENTS) {
+                if (!ctx.options().placements().contains(placement)) continue;
+                String caseId = channel.label() + "/" + placement.label();
+                PlacementPlanner.Plan plan = planner.plan(placement);
+                if (plan.pair() == null) {
+                    results.add(CaseResult.skipped(probeId, caseId, null, unit, plan.skipReason()));
+                    continue;
+                }
+                results.add(Cases.attempt(ctx, probeId, caseId, unit,
+                        () -> measure.measure(channel, placement, plan.pair(), caseId)));
+            }
+        }
+        return results;
     }
 
     /**

@@ -2,13 +2,11 @@ package io.ctxprobe.probes;
 
 import io.ctxprobe.linux.CtxprobeLib;
 import io.ctxprobe.probe.Placement;
-import io.ctxprobe.probe.PlacementPlanner;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,38 +53,23 @@ public final class IpcLatencyProbe implements Probe {
 
     @Override
     public List<CaseResult> run(ProbeContext ctx) {
-        PlacementPlanner planner = ctx.planner();
-        List<CaseResult> results = new ArrayList<>();
-        for (IpcChannel channel : IpcChannel.values()) {
-            for (Placement placement : IpcChannel.PLACEMENTS) {
-                if (!ctx.options().placements().contains(placement)) continue;
-                String caseId = channel.label() + "/" + placement.label();
-                PlacementPlanner.Plan plan = planner.plan(placement);
-                if (plan.pair() == null) {
-                    results.add(CaseResult.skipped(ID, caseId, null, UNIT, plan.skipReason()));
-                    continue;
-                }
-                PingPongRound.Spec spec = spec(channel, plan.pair());
-                results.add(Cases.attempt(ctx, ID, caseId, UNIT, () -> {
-                    CaseResultBuilder b = new CaseResultBuilder(ID, caseId, UNIT).param("channel", channel.label())
-                            .param("placement", placement.label()).param("parties", channel.what())
-                            .note("one-way = half a round trip: " + spec.mechanism().what());
-                    if (channel == IpcChannel.SHARED_MEMORY) {
-                        b.note(spec.mechanism() == Mechanism.SPIN
-                                ? "a cache-line handoff: each thread spins on the shared word (no system call)"
-                                : "on one CPU a spinning handoff waits out time slices, so here the threads sleep on a "
-                                  + "futex in the shared word (mechanism futex)");
-                    }
-                    if (channel == IpcChannel.UNIX_SOCKET) {
-                        b.note("one socketpair for both directions: a byte consumed wakes its sender's socket wait queue "
-                                + "(write space), where the sender itself waits for the reply, so a wait may sleep twice: "
-                                + "more than 2 switches per round trip on one CPU, and across CPUs the sleeps can pass "
-                                + "the one-per-wait bound (then flagged)");
-                    }
-                    return PingPongCase.measure(ctx, b, spec, false);
-                }));
+        return IpcChannel.compareSharedMemory(IpcChannel.cases(ctx, ID, UNIT, (channel, placement, pair, caseId) -> {
+            PingPongRound.Spec spec = spec(channel, pair);
+            CaseResultBuilder b = new CaseResultBuilder(ID, caseId, UNIT).param("channel", channel.label())
+                    .param("placement", placement.label()).param("parties", channel.what())
+                    .note("one-way = half a round trip: " + spec.mechanism().what());
+            if (channel == IpcChannel.SHARED_MEMORY) {
+                b.note(spec.mechanism() == Mechanism.SPIN
+                        ? "a cache-line handoff: each thread spins on the shared word (no system call)"
+                        : "on one CPU a spinning handoff waits out time slices, so here the threads sleep on a "
+                          + "futex in the shared word (mechanism futex)");
             }
-        }
-        return IpcChannel.compareSharedMemory(results, "lower is faster");
+            if (channel == IpcChannel.UNIX_SOCKET) {
+                b.note("one socketpair for both directions: a byte consumed wakes its sender's socket wait queue "
+                        + "(write space), where the sender itself waits for the reply, so a wait may sleep twice: "
+                        + "more than 2 switches per round trip on one CPU, and up to two sleeps per wait across CPUs");
+            }
+            return PingPongCase.measure(ctx, b, spec, false);
+        }), "lower is faster");
     }
 }
