@@ -25,6 +25,7 @@ int test_thread_count(void);
 int test_maps_lines(void);
 int test_no_child_left(void);
 int test_allowed_cpus(int out[2]);
+int test_threads_named(const char *prefix);   /* threads whose comm starts with prefix */
 
 void test_basic(void);
 void test_fiber(void);

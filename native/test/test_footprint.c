@@ -16,30 +16,6 @@
 
 #define N 20
 
-/* Threads of this process named "ctxp-idle". */
-static int idle_threads_alive(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    struct dirent *e;
-    int n = 0;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL) {
-        char path[300], comm[32] = {0};
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (f) {
-            if (fgets(comm, sizeof comm, f) && strncmp(comm, "ctxp-idle", 9) == 0)
-                n++;
-            fclose(f);
-        }
-    }
-    closedir(d);
-    return n;
-}
-
 /* glibc keeps joined thread stacks mapped in its stack cache (tunable glibc.pthread.stack_cache_size,
  * 40 MiB by default) for the next pthread_create: those mappings are glibc's, not the set's. At most
  * 40 MiB / (default stack size) stacks, two VMAs each (stack and guard), may stay after a join. */
@@ -59,10 +35,10 @@ static int glibc_stack_cache_vmas(void)
 /* A tid that has exited may linger in /proc/self/task for a moment after its join. */
 static int idle_threads_after_join(void)
 {
-    int n = idle_threads_alive();
+    int n = test_threads_named("ctxp-idle");
     for (int i = 0; i < 200 && n > 0; i++) {
         usleep(1000);
-        n = idle_threads_alive();
+        n = test_threads_named("ctxp-idle");
     }
     return n;
 }
@@ -93,7 +69,7 @@ static void test_kind(int32_t kind, int64_t touch, const char *name)
     }
     CHECK(alive == N, "%s: %d of %d units identified", name, alive, N);
     if (kind == CTXPROBE_IDLE_THREAD)
-        CHECK(idle_threads_alive() == N, "%s: %d ctxp-idle threads", name, idle_threads_alive());
+        CHECK(test_threads_named("ctxp-idle") == N, "%s: %d ctxp-idle threads", name, test_threads_named("ctxp-idle"));
     if (kind == CTXPROBE_IDLE_FIBER)   /* a stack and its guard page: at least one new VMA each */
         CHECK(test_maps_lines() >= maps0 + N, "%s: maps %d -> %d", name, maps0, test_maps_lines());
 

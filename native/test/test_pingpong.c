@@ -44,29 +44,6 @@ static int join_both(pthread_t t[2])
     return rc;
 }
 
-static int ctxp_threads_alive(void)
-{
-    DIR *d = opendir("/proc/self/task");
-    struct dirent *e;
-    int n = 0;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL) {
-        char path[300], comm[32] = {0};
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (f) {
-            if (fgets(comm, sizeof comm, f) && strncmp(comm, "ctxp-", 5) == 0)
-                n++;
-            fclose(f);
-        }
-    }
-    closedir(d);
-    return n;
-}
-
 static int first_allowed_cpu(void)
 {
     cpu_set_t set;
@@ -160,7 +137,7 @@ static void same_core(void)
     printf("ratio: futex same-core / asm switch = %.0fx\n", futex_ns / test_asm_ns_per_switch);
 
     ctxprobe_pingpong_free(pp);
-    CHECK(ctxp_threads_alive() == 0, "a ctxp-* thread is still alive after join");
+    CHECK(test_threads_named("ctxp-") == 0, "a ctxp-* thread is still alive after join");
 }
 
 static void abort_before_go(void)
@@ -180,7 +157,7 @@ static void abort_before_go(void)
     CHECK(ctxprobe_pingpong_rusage_delta(pp, 0, 0) == -1);
     CHECK(ctxprobe_pingpong_cpu(pp, 0, 0) == -ENODATA);
     ctxprobe_pingpong_free(pp);
-    CHECK(ctxp_threads_alive() == 0, "a ctxp-* thread is still alive after abort + join");
+    CHECK(test_threads_named("ctxp-") == 0, "a ctxp-* thread is still alive after abort + join");
 }
 
 static void abort_during_run(void)

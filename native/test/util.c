@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "test.h"
@@ -59,5 +60,29 @@ int test_allowed_cpus(int out[2])
     for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
         if (CPU_ISSET(c, &set))
             out[n++] = c;
+    return n;
+}
+
+int test_threads_named(const char *prefix)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+    size_t len = strlen(prefix);
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        char path[300], comm[32] = {0};
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+        FILE *f = fopen(path, "re");
+        if (f) {
+            if (fgets(comm, sizeof comm, f) && strncmp(comm, prefix, len) == 0)
+                n++;
+            fclose(f);
+        }
+    }
+    closedir(d);
     return n;
 }

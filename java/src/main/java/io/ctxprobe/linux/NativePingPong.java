@@ -22,15 +22,13 @@ public final class NativePingPong implements AutoCloseable {
 
     private final MemorySegment handle;
     private final int batches;
-    private final boolean process;
     private final long[] threads = {0, 0};
     private boolean childForked;
     private boolean joined;
 
-    private NativePingPong(MemorySegment handle, int batches, boolean process) {
+    private NativePingPong(MemorySegment handle, int batches) {
         this.handle = handle;
         this.batches = batches;
-        this.process = process;
     }
 
     /** Two threads: as {@link #start(int, int, long, int, long, long)} without flags. */
@@ -45,7 +43,7 @@ public final class NativePingPong implements AutoCloseable {
     public static NativePingPong start(int mechanism, int flags, long warmup, int batches, long ops, long readyTimeoutMs) {
         MemorySegment handle = CtxprobeLib.pingpongNew2(mechanism, flags, warmup, batches, ops);
         boolean process = (flags & CtxprobeLib.PP_PROCESS) != 0;
-        NativePingPong pp = new NativePingPong(handle, batches, process);
+        NativePingPong pp = new NativePingPong(handle, batches);
         try {
             pp.threads[PING] = Pthread.create(CtxprobeLib.pingpongMainAddress(), CtxprobeLib.pingpongSide(handle, PING));
             if (process) {
@@ -61,10 +59,6 @@ public final class NativePingPong implements AutoCloseable {
             pp.close();
             throw e;
         }
-    }
-
-    public boolean isProcess() {
-        return process;
     }
 
     public int tid(int side) {

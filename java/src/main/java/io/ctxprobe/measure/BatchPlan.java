@@ -16,7 +16,4 @@ public record BatchPlan(int warmup, int batches, long opsPerBatch) {
         return (long) batches * opsPerBatch;
     }
 
-    public BatchPlan withOps(long ops) {
-        return new BatchPlan(warmup, batches, ops);
-    }
 }

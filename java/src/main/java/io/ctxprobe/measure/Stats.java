@@ -38,9 +38,4 @@ public record Stats(double median, double p5, double p95, double min, double max
         int hi = (int) Math.ceil(rank);
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
     }
-
-    /** Relative spread (p95 - p5) / median; the reader's first question about a benchmark figure. */
-    public double relativeSpread() {
-        return median == 0 ? Double.NaN : (p95 - p5) / median;
-    }
 }

@@ -22,10 +22,6 @@ public record SwitchCounts(String task, Long perfSwitches, Long perfMigrations, 
         return perfSwitches != null ? perfSwitches : voluntary + involuntary;
     }
 
-    public String switchesSource() {
-        return perfSwitches != null ? PERF_SOURCE : RUSAGE_SOURCE;
-    }
-
     public List<Counter> toCounters(long ops) {
         List<Counter> out = new ArrayList<>();
         if (perfSwitches != null) out.add(Counter.of("context-switches", task, perfSwitches, ops, PERF_SOURCE));

@@ -1,7 +1,6 @@
 package io.ctxprobe.measure;
 
 import io.ctxprobe.linux.LinuxException;
-import io.ctxprobe.linux.Resource;
 import io.ctxprobe.perf.PerfCounter;
 import io.ctxprobe.perf.PerfEvent;
 
@@ -56,24 +55,6 @@ public final class TaskCounters implements AutoCloseable {
 
     public int migrationsFd() {
         return migrations != null ? migrations.fd() : -1;
-    }
-
-    /** Counts so far on this task; getrusage(RUSAGE_THREAD) part valid only on the task itself. */
-    public Snapshot snapshotOwnThread() {
-        Resource.Rusage ru = Resource.getrusage(Resource.RUSAGE_THREAD);
-        return new Snapshot(switches != null ? switches.read().value() : -1,
-                migrations != null ? migrations.read().value() : -1,
-                ru.voluntarySwitches(), ru.involuntarySwitches());
-    }
-
-    /** Counts taken on the measured thread itself, before and after its batches. */
-    public record Snapshot(long switches, long migrations, long voluntary, long involuntary) {}
-
-    public SwitchCounts between(Snapshot before, Snapshot after) {
-        return new SwitchCounts(task,
-                hasPerf() ? after.switches - before.switches : null,
-                hasPerf() ? after.migrations - before.migrations : null,
-                after.voluntary - before.voluntary, after.involuntary - before.involuntary, absentReason);
     }
 
     /** Deltas read elsewhere (by C at its measured edges); a negative perf delta means it could not read. */

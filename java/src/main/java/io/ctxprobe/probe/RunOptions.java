@@ -68,10 +68,6 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> me
         return Math.min(measuredBatches(), 5);
     }
 
-    public RunOptions withCpus(CpuSet other) {
-        return new RunOptions(other, placements, mechanisms, quick, batches, counters);
-    }
-
     public RunOptions withCounters(List<String> names) {
         return new RunOptions(cpus, placements, mechanisms, quick, batches, names);
     }

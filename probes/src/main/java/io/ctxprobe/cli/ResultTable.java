@@ -66,7 +66,8 @@ final class ResultTable {
 
     /**
      * "2.00 cs, 0 mig": context switches per op from getrusage (voluntary + involuntary, kept for the
-     * timed batches of every task), summed over tasks; CPU migrations where perf counted them.
+     * timed batches of every task), summed over tasks; CPU migrations where perf counted them; then
+     * the other --counters events.
      */
     static String counts(CaseResult r) {
         if (r.status() == Status.SKIPPED || r.status() == Status.FAILED || r.counters().isEmpty()) return "-";
@@ -76,11 +77,10 @@ final class ResultTable {
         boolean anyMigrations = false;
         StringBuilder chosen = new StringBuilder();
         for (Counter c : r.counters()) {
-            if (io.ctxprobe.measure.CounterReadings.isGroupSource(c.source())) {
-                // --counters events, after the switch summary; switches and migrations are already in it.
-                if (!c.event().equals("context-switches") && !c.event().equals("cpu-migrations")) {
-                    chosen.append(", ").append(c.event()).append(' ').append(count(c.perOp()));
-                }
+            if (io.ctxprobe.measure.CounterReadings.isGroupSource(c.source())
+                    && !c.event().equals("context-switches") && !c.event().equals("cpu-migrations")) {
+                // other --counters events follow the switch summary
+                chosen.append(", ").append(c.event()).append(' ').append(count(c.perOp()));
                 continue;
             }
             switch (c.event()) {

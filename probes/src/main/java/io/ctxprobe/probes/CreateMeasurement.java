@@ -1,20 +1,14 @@
 package io.ctxprobe.probes;
 
 import io.ctxprobe.binding.Binding;
-import io.ctxprobe.linux.CtxprobeLib;
 import io.ctxprobe.linux.Time;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Calibration;
-import io.ctxprobe.measure.SwitchCounts;
-import io.ctxprobe.measure.TaskCounters;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The measurement shape of the creation probes (process.create, thread.create, fiber.create):
@@ -54,16 +48,12 @@ final class CreateMeasurement {
             long[] wallNs = new long[plan.batches()];
             long[] cpuNs = new long[plan.batches()];
             if (countOwnSwitches) {
-                SwitchCounts counts;
-                try (TaskCounters counters = TaskCounters.open("runner", ctx.binding().gettid())) {
-                    TaskCounters.Snapshot before = counters.snapshotOwnThread();
-                    loop.run(plan.warmup(), plan.batches(), ops, wallNs, cpuNs);
-                    TaskCounters.Snapshot after = counters.snapshotOwnThread();
-                    counts = counters.between(before, after);
-                }
                 // The counts span the warm-up batches too (one window around the one call).
-                result.counters(counts.toCounters((long) (plan.warmup() + plan.batches()) * ops));
-                if (counts.perfAbsentReason() != null) result.note(counts.perfAbsentReason());
+                long counted = (long) (plan.warmup() + plan.batches()) * ops;
+                InThreadMeasurement.Counted c = InThreadMeasurement.countedWithSwitches(ctx, counted,
+                        () -> loop.run(plan.warmup(), plan.batches(), ops, wallNs, cpuNs));
+                result.counters(c.switches().toCounters(counted)).counters(c.events().counters());
+                c.events().notes().forEach(result::note);
             } else {
                 loop.run(plan.warmup(), plan.batches(), ops, wallNs, cpuNs);
             }
@@ -76,15 +66,7 @@ final class CreateMeasurement {
 
     /** A libctxprobe creation run (batch protocol) as a {@link Loop}. */
     static Loop nativeRun(String call, NativeLoops.NativeRun run) {
-        return (warmup, batches, ops, wallNs, cpuNs) -> {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
-                MemorySegment cpu = arena.allocate(ValueLayout.JAVA_LONG, batches);
-                CtxprobeLib.check(call, run.run(warmup, batches, ops, wall, cpu));
-                MemorySegment.copy(wall, ValueLayout.JAVA_LONG, 0, wallNs, 0, batches);
-                MemorySegment.copy(cpu, ValueLayout.JAVA_LONG, 0, cpuNs, 0, batches);
-            }
-        };
+        return (warmup, batches, ops, wallNs, cpuNs) -> NativeLoops.run(call, run, warmup, batches, ops, wallNs, cpuNs);
     }
 
     /** One Java-side operation that may be interrupted (a join). */

@@ -1,10 +1,10 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.linux.Resource;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Calibration;
 import io.ctxprobe.measure.CounterReadings;
 import io.ctxprobe.measure.SwitchCounts;
-import io.ctxprobe.measure.TaskCounters;
 import io.ctxprobe.perf.PerfAvailability;
 import io.ctxprobe.perf.PerfCounterGroup;
 import io.ctxprobe.perf.PerfEventSpec;
@@ -60,20 +60,14 @@ final class InThreadMeasurement {
 
             long[] wallNs = new long[plan.batches()];
             long[] cpuNs = new long[plan.batches()];
-            SwitchCounts counts;
-            CounterReadings events;
-            try (TaskCounters counters = TaskCounters.open("runner", ctx.binding().gettid())) {
-                TaskCounters.Snapshot before = counters.snapshotOwnThread();
-                events = counted(ctx, plan.measuredOps(), () -> loop.run(plan.batches(), ops, wallNs, cpuNs));
-                TaskCounters.Snapshot after = counters.snapshotOwnThread();
-                counts = counters.between(before, after);
-            }
+            Counted c = countedWithSwitches(ctx, plan.measuredOps(), () -> loop.run(plan.batches(), ops, wallNs, cpuNs));
+            SwitchCounts counts = c.switches();
+            CounterReadings events = c.events();
             result.param("cpu", cpu)
                     .batches(plan, unitsPerOp, wallNs, cpuNs)
                     .counters(counts.toCounters(plan.measuredOps()))
                     .counters(events.counters())
                     .note("runner thread pinned to CPU " + pin.cpu());
-            if (counts.perfAbsentReason() != null) result.note(counts.perfAbsentReason());
             events.notes().forEach(result::note);
             double voluntaryPerOp = (double) counts.voluntary() / plan.measuredOps();
             if (voluntaryPerOp > MAX_VOLUNTARY_PER_OP) {
@@ -82,6 +76,22 @@ final class InThreadMeasurement {
             }
         }
         return result.wallMs((System.nanoTime() - started) / 1e6).build();
+    }
+
+    /** The runner's getrusage switch split and the --counters readings around one stretch of work. */
+    record Counted(SwitchCounts switches, CounterReadings events) {}
+
+    /**
+     * {@link #counted} plus getrusage(RUSAGE_THREAD) around it: the voluntary/involuntary split that
+     * validates a loop (free: the kernel keeps it anyway). perf's switch and migration counts come with
+     * the --counters group, not a second time.
+     */
+    static Counted countedWithSwitches(ProbeContext ctx, long ops, Runnable body) {
+        Resource.Rusage before = Resource.getrusage(Resource.RUSAGE_THREAD);
+        CounterReadings events = counted(ctx, ops, body);
+        Resource.Rusage after = Resource.getrusage(Resource.RUSAGE_THREAD);
+        return new Counted(new SwitchCounts("runner", null, null, after.voluntarySwitches() - before.voluntarySwitches(),
+                after.involuntarySwitches() - before.involuntarySwitches(), null), events);
     }
 
     /**

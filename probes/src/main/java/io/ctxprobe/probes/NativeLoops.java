@@ -18,15 +18,18 @@ final class NativeLoops {
     private NativeLoops() {}
 
     static BatchLoop of(String call, NativeRun run) {
-        return (batches, ops, wallNs, cpuNs) -> {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
-                MemorySegment cpu = arena.allocate(ValueLayout.JAVA_LONG, batches);
-                CtxprobeLib.check(call, run.run(0, batches, ops, wall, cpu));
-                MemorySegment.copy(wall, ValueLayout.JAVA_LONG, 0, wallNs, 0, batches);
-                MemorySegment.copy(cpu, ValueLayout.JAVA_LONG, 0, cpuNs, 0, batches);
-            }
-        };
+        return (batches, ops, wallNs, cpuNs) -> run(call, run, 0, batches, ops, wallNs, cpuNs);
+    }
+
+    /** One call of a batch function; its per-batch wall and CPU times land in the arrays. */
+    static void run(String call, NativeRun run, long warmup, int batches, long ops, long[] wallNs, long[] cpuNs) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
+            MemorySegment cpu = arena.allocate(ValueLayout.JAVA_LONG, batches);
+            CtxprobeLib.check(call, run.run(warmup, batches, ops, wall, cpu));
+            MemorySegment.copy(wall, ValueLayout.JAVA_LONG, 0, wallNs, 0, batches);
+            MemorySegment.copy(cpu, ValueLayout.JAVA_LONG, 0, cpuNs, 0, batches);
+        }
     }
 
     /** Cost of one CLOCK_MONOTONIC read from C, in ns (measured, back to back). */
