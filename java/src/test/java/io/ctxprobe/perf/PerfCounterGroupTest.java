@@ -69,9 +69,23 @@ class PerfCounterGroupTest {
                                 LockSupport.unpark(other);
                             }
                         }
+                        // Pong is switched out for round trip i between its wake(i) and its wait(i+1): for
+                        // the last one that is a tail wait, which must fall inside its window (as in
+                        // native/src/pingpong.c), or the total can read 2N - 1.
+                        if (me == 1) {
+                            while (getTurn(turn, lock) != 1) LockSupport.park();
+                        }
                         g.disable();
                         Resource.Rusage ru1 = Resource.getrusage(Resource.RUSAGE_THREAD);
                         PerfCounterGroup.Reading r = g.read();
+                        if (me == 0) {   // the tail round trip, outside ping's window
+                            setTurn(turn, lock, 1);
+                            LockSupport.unpark(other);
+                            while (getTurn(turn, lock) != 0) LockSupport.park();
+                        } else {
+                            setTurn(turn, lock, 0);
+                            LockSupport.unpark(other);
+                        }
                         PerfCounterGroup.Value cs = r.get("context-switches");
                         Side s = cs != null ? new Side(cs.raw(), "perf", r)
                                 : new Side(ru1.switches() - ru0.switches(), "getrusage(RUSAGE_THREAD)", r);
