@@ -37,6 +37,21 @@ public record CommandOutput(List<String> lines, String error) {
     }
 
     /**
+     * Runs the system program {@code name} (found by {@link SystemPrograms}, never through PATH)
+     * with a deadline.
+     */
+    public static CommandOutput runSystem(Duration timeout, String name, String... args) {
+        Path program = SystemPrograms.locate(name);
+        if (program == null) {
+            return failed(SystemPrograms.whyNot(name));
+        }
+        String[] command = new String[args.length + 1];
+        command[0] = program.toString();
+        System.arraycopy(args, 0, command, 1, args.length);
+        return run(timeout, command);
+    }
+
+    /**
      * Runs a command with a deadline. Output goes to temporary files, not pipes, so a chatty command
      * cannot block on a full pipe while we wait for it.
      */

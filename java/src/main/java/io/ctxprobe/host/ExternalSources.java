@@ -29,7 +29,7 @@ public interface ExternalSources {
             @Override
             public synchronized CommandOutput getconf() {
                 if (getconf == null) {
-                    getconf = CommandOutput.run(COMMAND_TIMEOUT, "getconf", "-a");
+                    getconf = CommandOutput.runSystem(COMMAND_TIMEOUT, "getconf", "-a");
                 }
                 return getconf;
             }
@@ -37,7 +37,7 @@ public interface ExternalSources {
             @Override
             public synchronized CommandOutput dmesg() {
                 if (dmesg == null) {
-                    dmesg = CommandOutput.run(COMMAND_TIMEOUT, "dmesg");
+                    dmesg = CommandOutput.runSystem(COMMAND_TIMEOUT, "dmesg");
                 }
                 return dmesg;
             }

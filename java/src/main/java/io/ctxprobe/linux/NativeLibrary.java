@@ -1,8 +1,6 @@
 package io.ctxprobe.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,32 +10,44 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Loads libctxprobe.so — one loader for the jar and for surefire (where the resource sits in
- * target/classes). The resource is extracted to a private (0700) directory under a name derived
- * from its content hash, so concurrent JVMs and different versions never overwrite each other's
- * file (temporary file, then atomic rename), and loaded by absolute path.
+ * target/classes) — and extracts the ctxprobe-helper executable beside it.
  *
- * <p>Directory, first usable of: system property {@value #DIR_PROPERTY}; environment variable
- * {@value #DIR_ENV}; {@code $XDG_RUNTIME_DIR/ctxprobe}; {@code ~/.cache/ctxprobe/native};
- * {@code java.io.tmpdir/ctxprobe-<user>}. A directory named explicitly (property or environment)
- * is used or refused with its reason, never silently skipped; the implicit ones are skipped when
- * not writable or mounted noexec (where the dynamic loader cannot map the library).
+ * <p>Only ctxprobe's own code is ever loaded or executed. Both files go into a
+ * {@link PrivateDirectory verified private directory} under names derived from their content hash,
+ * and a file already there is used only when its SHA-256 equals the packaged one (a file that merely
+ * has the right name or size is replaced, never run). The helper is executed by path thousands of
+ * times per run (process.create's fork-exec measures exactly that), so the guarantee that nobody
+ * swaps it between check and exec comes from the directory: only this user (or root) can write it.
+ *
+ * <p>Directory, first that passes the check, of: system property {@value #DIR_PROPERTY};
+ * environment variable {@value #DIR_ENV}; {@code $XDG_RUNTIME_DIR/ctxprobe};
+ * {@code ~/.cache/ctxprobe/native}; and last a fresh {@code mkdtemp} directory under
+ * {@code java.io.tmpdir}, private to this JVM and removed when it exits (never a predictable name).
+ * A directory named explicitly (property or environment) is used or refused with its reason, never
+ * skipped; an implicit one that fails is skipped with a one-line note on stderr. Versions extracted
+ * by other builds and unused for {@value #PRUNE_AFTER_HOURS} hours are removed.
  */
 public final class NativeLibrary {
     private NativeLibrary() {}
@@ -47,9 +57,15 @@ public final class NativeLibrary {
     public static final String HELPER_RESOURCE = "io/ctxprobe/native/linux-x86_64/ctxprobe-helper";
     public static final String DIR_PROPERTY = "ctxprobe.native.dir.extract";
     public static final String DIR_ENV = "CTXPROBE_NATIVE_DIR";
+    /** Another build's extracted files are pruned once unused this long (a running one keeps its own fresh). */
+    static final int PRUNE_AFTER_HOURS = 24;
 
-    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> PRIVATE_LIB = PosixFilePermissions.fromString("rwx------");
+    private static final String LIB_PREFIX = "libctxprobe-";
+    private static final String LIB_SUFFIX = ".so";
+    private static final String HELPER_PREFIX = "ctxprobe-helper-";
+    private static final Pattern EXTRACTED = Pattern.compile(
+            "(libctxprobe-[0-9a-f]{16}\\.so|ctxprobe-helper-[0-9a-f]{16}|\\.(libctxprobe|ctxprobe-helper)-.*\\.tmp)");
+    private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rwx------");
 
     private static Path loadedPath;
     private static Path helperPath;
@@ -83,7 +99,7 @@ public final class NativeLibrary {
             try {
                 String problem = platformProblem();
                 if (problem != null) {
-                    throw new NativeLibraryException(problem);
+                    throw new NativeLibraryException(problem, true);
                 }
                 Path so = extract(extractionDirectory());
                 loaded = load(so);
@@ -106,116 +122,172 @@ public final class NativeLibrary {
     }
 
     /**
-     * The packaged ctxprobe-helper executable, extracted next to the library (same directory, a
-     * content-hash name, mode 0700) on the first call; its absolute path.
+     * The packaged ctxprobe-helper executable, extracted next to the library (same verified
+     * directory, a content-hash name, mode 0700, content checked) on the first call; its absolute path.
      */
     public static synchronized Path helperPath() {
         if (helperPath == null) {
-            Path so = path();
-            helperPath = extract(so.getParent(), HELPER_RESOURCE, "ctxprobe-helper-", "");
+            helperPath = extractHelper(path().getParent());
         }
         return helperPath;
     }
 
     // ---- directory choice --------------------------------------------------------------------------
 
-    /** The extraction directory, created 0700 if needed. */
+    /** The extraction directory: created 0700 if needed, verified, and its stale versions pruned. */
     public static Path extractionDirectory() {
-        String prop = System.getProperty(DIR_PROPERTY);
-        if (prop != null && !prop.isBlank()) {
-            return requireUsable(Path.of(prop), "system property " + DIR_PROPERTY);
-        }
-        String env = System.getenv(DIR_ENV);
-        if (env != null && !env.isBlank()) {
-            return requireUsable(Path.of(env), "environment variable " + DIR_ENV);
-        }
-        List<String> tried = new ArrayList<>();
-        for (Path candidate : implicitCandidates()) {
-            String problem = problemWith(candidate);
-            if (problem == null) {
-                return candidate;
-            }
-            tried.add(problem);
-        }
-        throw new NativeLibraryException("no directory to extract libctxprobe.so to (" + String.join("; ", tried)
-                + "): set -D" + DIR_PROPERTY + "=<dir> or " + DIR_ENV + " to a writable directory on an exec mount");
+        return extractionDirectory(System.getProperty(DIR_PROPERTY), System.getenv(DIR_ENV),
+                System.getenv("XDG_RUNTIME_DIR"), System.getProperty("user.home"),
+                Path.of(System.getProperty("java.io.tmpdir")),
+                skipped -> System.err.println("ctxprobe: not keeping native code in " + skipped));
     }
 
-    private static List<Path> implicitCandidates() {
-        List<Path> out = new ArrayList<>();
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
-        if (xdg != null && !xdg.isBlank()) {
-            out.add(Path.of(xdg, "ctxprobe"));
+    /** {@link #extractionDirectory()} with its inputs given (tests name them). */
+    static Path extractionDirectory(String property, String env, String xdgRuntimeDir, String home, Path tmpdir,
+                                    Consumer<String> skipped) {
+        if (property != null) {
+            return requireUsable(property, "system property " + DIR_PROPERTY);
         }
-        String home = System.getProperty("user.home");
+        if (env != null) {
+            return requireUsable(env, "environment variable " + DIR_ENV);
+        }
+        List<Path> candidates = new ArrayList<>();
+        if (xdgRuntimeDir != null && !xdgRuntimeDir.isBlank()) {
+            candidates.add(Path.of(xdgRuntimeDir, "ctxprobe"));
+        }
         if (home != null && !home.isBlank() && !home.equals("?")) {
-            out.add(Path.of(home, ".cache", "ctxprobe", "native"));
+            candidates.add(Path.of(home, ".cache", "ctxprobe", "native"));
         }
-        out.add(Path.of(System.getProperty("java.io.tmpdir"), "ctxprobe-" + System.getProperty("user.name", "user")));
-        return out;
+        for (Path candidate : candidates) {
+            String problem = PrivateDirectory.ensure(candidate);
+            if (problem == null) {
+                prune(candidate);
+                return candidate.toAbsolutePath();
+            }
+            skipped.accept(problem);
+        }
+        return freshTemporaryDirectory(tmpdir);
     }
 
-    private static Path requireUsable(Path dir, String source) {
-        String problem = problemWith(dir);
+    private static Path requireUsable(String configured, String source) {
+        String problem = configured.isBlank() ? "'" + configured + "' names no directory"
+                : PrivateDirectory.ensure(Path.of(configured));
         if (problem != null) {
-            throw new NativeLibraryException("cannot extract libctxprobe.so: " + problem + " (from " + source
-                    + "); set -D" + DIR_PROPERTY + "=<dir> or " + DIR_ENV + " to a writable directory on an exec mount");
+            throw new NativeLibraryException("cannot keep libctxprobe.so in " + problem + " (from " + source
+                    + "); set -D" + DIR_PROPERTY + "=<dir> or " + DIR_ENV
+                    + " to a directory of your own, mode 0700, on an exec mount", true);
         }
+        Path dir = Path.of(configured).toAbsolutePath();
+        prune(dir);
         return dir;
     }
 
-    /** Null if {@code dir} can hold the library (creating it 0700), else a reason naming it. */
-    static String problemWith(Path dir) {
-        Path abs = dir.toAbsolutePath();
+    /** The last resort: a mkdtemp directory (random name, 0700) for this JVM only, removed at exit. */
+    private static Path freshTemporaryDirectory(Path tmp) {
+        Path dir;
         try {
-            if (!Files.isDirectory(abs)) {
-                Files.createDirectories(abs, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
-            }
-        } catch (FileAlreadyExistsException e) {
-            return "'" + abs + "' is not a directory";
-        } catch (AccessDeniedException e) {
-            return "'" + abs + "' cannot be created (permission denied)";
+            dir = Files.createTempDirectory(tmp, "ctxprobe-", PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
         } catch (IOException | UnsupportedOperationException e) {
-            return "'" + abs + "' cannot be created (" + e.getMessage() + ")";
+            throw new NativeLibraryException("no directory to keep libctxprobe.so in: a temporary directory under '" + tmp
+                    + "' cannot be created (" + e.getMessage() + "); set -D" + DIR_PROPERTY + "=<dir> or " + DIR_ENV
+                    + " to a directory of your own, mode 0700, on an exec mount", true);
         }
-        if (!Files.isWritable(abs)) {
-            return "'" + abs + "' is not writable";
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> removeQuietly(dir), "ctxprobe-native-dir-cleanup"));
+        String problem = PrivateDirectory.problemWith(dir);
+        if (problem != null) {
+            removeQuietly(dir);
+            throw new NativeLibraryException("no directory to keep libctxprobe.so in: " + problem + "; set -D"
+                    + DIR_PROPERTY + "=<dir> or " + DIR_ENV + " to a directory of your own, mode 0700, on an exec mount", true);
         }
-        if (Statvfs.isNoexec(abs)) {
-            return "'" + abs + "' is on a noexec mount (the dynamic loader cannot map a library from it)";
+        return dir.toAbsolutePath();
+    }
+
+    private static void removeQuietly(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // Exiting: a leftover file in a private temporary directory harms no one.
         }
-        return null;
+    }
+
+    /**
+     * Removes what other builds extracted into {@code dir} and nobody used for
+     * {@value #PRUNE_AFTER_HOURS} hours (each use refreshes a file's mtime, so a version another
+     * running ctxprobe still executes is kept). Only ctxprobe's own file names are touched.
+     */
+    static void prune(Path dir) {
+        FileTime cutoff = FileTime.from(Instant.now().minus(Duration.ofHours(PRUNE_AFTER_HOURS)));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (EXTRACTED.matcher(f.getFileName().toString()).matches()
+                        && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).compareTo(cutoff) < 0) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException ignored) {
+            // Pruning is housekeeping: a file that cannot be removed now is tried again next run.
+        }
     }
 
     // ---- extraction ----------------------------------------------------------------------------------
 
-    /** Extracts the packaged library into {@code dir} (once per content hash); returns its path. */
-    public static Path extract(Path dir) {
-        return extract(dir, RESOURCE, "libctxprobe-", ".so");
+    /** Extracts the packaged library into the verified {@code dir}; returns its path. */
+    static Path extract(Path dir) {
+        return extract(dir, RESOURCE, LIB_PREFIX, LIB_SUFFIX);
     }
 
-    /** Extracts {@code resource} into {@code dir} as {@code prefix + hash + suffix}, mode 0700. */
+    /** Extracts the packaged helper into the verified {@code dir}; returns its path. */
+    static Path extractHelper(Path dir) {
+        return extract(dir, HELPER_RESOURCE, HELPER_PREFIX, "");
+    }
+
+    /**
+     * Puts {@code resource} into {@code dir} as {@code prefix + hash + suffix}, mode 0700: reuses the
+     * file there only if its content hashes to the packaged one, else writes a fresh copy over it.
+     */
     private static Path extract(Path dir, String resource, String prefix, String suffix) {
         byte[] bytes = readResource(resource);
+        byte[] digest = sha256(bytes);
         String name = resource.substring(resource.lastIndexOf('/') + 1);
-        Path target = dir.toAbsolutePath().resolve(prefix + sha256Prefix(bytes) + suffix);
+        Path target = dir.toAbsolutePath().resolve(prefix + HexFormat.of().formatHex(digest, 0, 8) + suffix);
         try {
-            if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
-                return target; // same content hash: an earlier JVM already extracted it
+            if (hasContent(target, digest)) {
+                // Refreshes the mtime: prune() in another JVM sees this version as in use.
+                Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+                return target;
             }
             Path tmp = Files.createTempFile(dir.toAbsolutePath(), "." + prefix, ".tmp",
-                    PosixFilePermissions.asFileAttribute(PRIVATE_LIB));
+                    PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
             try {
                 Files.write(tmp, bytes);
-                // rename(2) is atomic: a concurrent JVM sees no file or a complete one, never half.
+                // rename(2) is atomic and replaces whatever had the name (a planted file, a symlink)
+                // without following it: a concurrent JVM sees no file or a complete one, never half.
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);
+            }
+            if (!hasContent(target, digest)) {
+                throw new NativeLibraryException(name + " in '" + dir + "' changed under ctxprobe after it was written;"
+                        + " is another user able to write there?");
             }
             return target;
         } catch (IOException e) {
             throw new NativeLibraryException("cannot write " + name + " to '" + dir.toAbsolutePath() + "': " + e
                     + "; set -D" + DIR_PROPERTY + "=<dir> or " + DIR_ENV + " to a writable directory", e);
+        }
+    }
+
+    /** True when {@code file} is a regular file (not a symlink) whose SHA-256 is {@code digest}. */
+    private static boolean hasContent(Path file, byte[] digest) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return MessageDigest.isEqual(sha256(in.readAllBytes()), digest);
         }
     }
 
@@ -231,10 +303,9 @@ public final class NativeLibrary {
         }
     }
 
-    private static String sha256Prefix(byte[] bytes) {
+    private static byte[] sha256(byte[] bytes) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return HexFormat.of().formatHex(d, 0, 8);
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
@@ -246,7 +317,7 @@ public final class NativeLibrary {
     private static final FunctionDescriptor ABI_VERSION = FunctionDescriptor.of(JAVA_INT);
 
     /** dlopen()s {@code so} for the life of the JVM and refuses it unless its ABI version matches. */
-    public static SymbolLookup load(Path so) {
+    static SymbolLookup load(Path so) {
         SymbolLookup lookup;
         try {
             lookup = SymbolLookup.libraryLookup(so, Arena.global());
@@ -270,39 +341,5 @@ public final class NativeLibrary {
                     + CtxprobeLib.ABI_VERSION + ": rebuild the native library (make native) with the same sources");
         }
         return lookup;
-    }
-
-    /** statvfs(3), for the one flag the loader needs to know before it fails obscurely. */
-    static final class Statvfs {
-        private Statvfs() {}
-
-        /** ST_NOEXEC in f_flag. */
-        static final long ST_NOEXEC = 8;
-        /** struct statvfs (x86-64, 112 bytes): f_flag at 72. */
-        private static final java.lang.foreign.StructLayout STATVFS_LAYOUT = java.lang.foreign.MemoryLayout.structLayout(
-                JAVA_LONG.withName("f_bsize"), JAVA_LONG.withName("f_frsize"), JAVA_LONG.withName("f_blocks"),
-                JAVA_LONG.withName("f_bfree"), JAVA_LONG.withName("f_bavail"), JAVA_LONG.withName("f_files"),
-                JAVA_LONG.withName("f_ffree"), JAVA_LONG.withName("f_favail"), JAVA_LONG.withName("f_fsid"),
-                JAVA_LONG.withName("f_flag"), JAVA_LONG.withName("f_namemax"),
-                java.lang.foreign.MemoryLayout.sequenceLayout(6, JAVA_INT).withName("__f_spare"));
-        private static final java.lang.invoke.VarHandle F_FLAG = STATVFS_LAYOUT.varHandle(
-                java.lang.foreign.MemoryLayout.PathElement.groupElement("f_flag"));
-
-        /* int statvfs(const char *restrict path, struct statvfs *restrict buf); */
-        private static final Downcall STATVFS = Libc.errno("statvfs",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-
-        static boolean isNoexec(Path dir) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment path = arena.allocateFrom(dir.toString());
-                MemorySegment buf = arena.allocate(STATVFS_LAYOUT);
-                MemorySegment errno = Libc.errnoSlot();
-                int rc = (int) STATVFS.handle().invokeExact(errno, path, buf);
-                // If statvfs itself fails, let dlopen have the last word (its error names the dir).
-                return rc == 0 && ((long) F_FLAG.get(buf, 0L) & ST_NOEXEC) != 0;
-            } catch (Throwable t) {
-                return false;
-            }
-        }
     }
 }

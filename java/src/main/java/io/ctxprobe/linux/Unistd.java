@@ -29,6 +29,9 @@ public final class Unistd {
     /* pid_t getpid(void); */
     private static final Downcall GETPID = Libc.plain("getpid", FunctionDescriptor.of(JAVA_INT));
 
+    /* uid_t geteuid(void);   (cannot fail) */
+    private static final Downcall GETEUID = Libc.plain("geteuid", FunctionDescriptor.of(JAVA_INT));
+
     /*
      * pid_t getppid(void);
      * Bound WITHOUT errno capture: it cannot fail, and it is measured as the bare cost of one FFM
@@ -64,6 +67,15 @@ public final class Unistd {
     public static int gettid() {
         try {
             return (int) GETTID.handle().invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** The effective uid: whose files and directories this process may trust. */
+    public static int geteuid() {
+        try {
+            return (int) GETEUID.handle().invokeExact();
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

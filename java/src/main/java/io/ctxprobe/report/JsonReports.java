@@ -7,15 +7,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
- * JSON in and out for reports (and anything else ctxprobe prints as JSON). Writing is atomic: a
- * temporary file in the target directory, then a rename, so a reader (or a Ctrl-C) never sees half a
- * report.
+ * JSON in and out for reports (and anything else ctxprobe prints as JSON). Writing goes through
+ * {@link OutputTarget}: a regular file is replaced atomically (a reader, or a Ctrl-C, never sees half
+ * a report), a device or FIFO is written through, {@code -} is standard output.
  */
 public final class JsonReports {
 
@@ -46,24 +43,19 @@ public final class JsonReports {
         return report;
     }
 
-    /** Writes {@code text} to {@code target} through a temporary sibling and a rename. */
-    public static void writeAtomically(Path target, String text) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, text);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /** Writes the report to {@code target} (checked beforehand with {@link OutputTarget#check}). */
+    public static void write(OutputTarget target, Report report) throws IOException {
+        target.write(toJson(report) + System.lineSeparator());
     }
 
-    public static void write(Path target, Report report) throws IOException {
-        writeAtomically(target, toJson(report) + System.lineSeparator());
+    /** Writes the report to {@code path} as {@link OutputTarget} says (atomically for a regular file). */
+    public static void write(Path path, Report report) throws IOException {
+        OutputTarget target;
+        try {
+            target = OutputTarget.check(path.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        write(target, report);
     }
 }

@@ -78,8 +78,8 @@ class NativeLibraryTest {
 
     @Test
     void noexecDetectionReadsTheMountFlags() {
-        assertFalse(NativeLibrary.Statvfs.isNoexec(tmp)); // the build's temp dir runs code (JNA too)
-        String problem = NativeLibrary.problemWith(tmp);
+        assertFalse(Statvfs.isNoexec(tmp)); // the build's temp dir runs code (JNA too)
+        String problem = PrivateDirectory.problemWith(tmp);
         assertEquals(null, problem);
     }
 

@@ -75,17 +75,6 @@ class ReportJsonTest {
     }
 
     @Test
-    void writingIsAtomicAndLeavesNoTemporaryFile() throws Exception {
-        Path file = dir.resolve("out/r.json");
-        JsonReports.writeAtomically(file, "old");
-        JsonReports.writeAtomically(file, "new");
-        assertEquals("new", Files.readString(file));
-        try (Stream<Path> files = Files.list(file.getParent())) {
-            assertEquals(List.of(file), files.toList());
-        }
-    }
-
-    @Test
     void aReportOfAnotherSchemaIsRefused() throws Exception {
         Path file = dir.resolve("other.json");
         Files.writeString(file, "{\"schema\":\"something-else/9\",\"results\":[]}");

@@ -2,6 +2,7 @@ package io.ctxprobe.cli;
 
 import io.ctxprobe.binding.Binding;
 import io.ctxprobe.host.HostFacts;
+import io.ctxprobe.linux.NativeLibrary;
 import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
@@ -19,6 +20,7 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        NativeLibrary.lookup(); // without it no probe is available: a directory the user must fix is exit 2
         Binding binding = Binding.ffm();
         HostFacts host = Hosts.collect();
         ProbeContext ctx = new ProbeContext(binding, host,

@@ -2,6 +2,7 @@ package io.ctxprobe.cli;
 
 import io.ctxprobe.BuildInfo;
 import io.ctxprobe.linux.NativeLibrary;
+import io.ctxprobe.linux.NativeLibraryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,7 +38,7 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UsageException) {
+            if (e instanceof UsageException || e instanceof NativeLibraryException n && n.isUsage()) {
                 System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return ExitCodes.USAGE;
             }

@@ -4,6 +4,7 @@ import io.ctxprobe.BuildInfo;
 import io.ctxprobe.binding.Binding;
 import io.ctxprobe.host.HostFacts;
 import io.ctxprobe.linux.CpuSet;
+import io.ctxprobe.linux.NativeLibrary;
 import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.Probe;
@@ -15,6 +16,7 @@ import io.ctxprobe.probes.ProbeRegistry;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CostLadder;
 import io.ctxprobe.report.JsonReports;
+import io.ctxprobe.report.OutputTarget;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.RunInfo;
 import picocli.CommandLine.Command;
@@ -22,9 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -75,18 +77,22 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--binding", paramLabel = "B", defaultValue = "ffm", description = "ffm (default) or jna: the binding the probes' Java side calls Linux through")
     String bindingName;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "the JSON report's path (default: reports/ctxprobe-<host>-<time>.json)")
-    Path json;
+    @Option(names = "--json", paramLabel = "FILE", description = "the JSON report's path (default: reports/ctxprobe-<host>-<time>.json);"
+            + " '-' for standard output (the table then goes to stderr); a device or FIFO is written through")
+    String json;
 
     @Override
     public Integer call() throws InterruptedException {
         Request request = validate();
         HostFacts host = Hosts.collect();
+        OutputTarget reportPath = json != null ? request.report : outputTarget("report", Path.of("reports", "ctxprobe-"
+                + host.hostKey() + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+                + ".json").toString());
+        // With the report on stdout, everything meant for a person goes to stderr.
+        PrintStream console = reportPath.isStdout() ? System.err : System.out;
         Cleanup cleanup = new Cleanup();
         ProbeContext ctx = new ProbeContext(request.binding, host, request.options, cleanup);
         RunInfo info = runInfo(request);
-        Path reportPath = json != null ? json : Path.of("reports", "ctxprobe-" + host.hostKey() + "-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".json");
 
         ProbeRunner runner = new ProbeRunner(ctx);
         AtomicBoolean finished = new AtomicBoolean();
@@ -95,16 +101,17 @@ final class RunCommand implements Callable<Integer> {
             runner.stop(5_000);
             List<CaseResult> partial = runner.snapshot();
             writeReport(reportPath, Report.of(info.withInterrupted(true), host, partial));
-            System.err.println("ctxprobe: interrupted; partial report (" + partial.size() + " cases) written to " + reportPath);
+            System.err.println("ctxprobe: interrupted; partial report (" + partial.size() + " cases) written to "
+                    + reportPath.describe());
         }, "ctxprobe-interrupt");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
 
-        System.out.println("ctxprobe: " + host.summary().cpuModel() + ", " + request.options.cpus().size()
+        console.println("ctxprobe: " + host.summary().cpuModel() + ", " + request.options.cpus().size()
                 + " CPUs usable (" + request.options.cpus() + "), binding " + request.binding.name()
                 + (quick ? ", quick suite" : ""));
         List<CaseResult> results = runner.run(request.probes, done -> {
-            System.out.print(ResultTable.progress(done));
-            System.out.flush();
+            console.print(ResultTable.progress(done));
+            console.flush();
         });
         try {
             Runtime.getRuntime().removeShutdownHook(onCtrlC);
@@ -114,16 +121,16 @@ final class RunCommand implements Callable<Integer> {
         }
         finished.set(true);
 
-        System.out.println();
-        System.out.print(ResultTable.render(results));
-        System.out.print(MatrixView.render(results));
-        System.out.print(LadderView.render(CostLadder.of(results)));
+        console.println();
+        console.print(ResultTable.render(results));
+        console.print(MatrixView.render(results));
+        console.print(LadderView.render(CostLadder.of(results)));
         writeReport(reportPath, Report.of(info, host, results));
-        System.out.println("report: " + reportPath);
+        console.println("report: " + reportPath.describe());
         return ExitCodes.OK;
     }
 
-    private record Request(List<Probe> probes, Binding binding, RunOptions options) {}
+    private record Request(List<Probe> probes, Binding binding, RunOptions options, OutputTarget report) {}
 
     /** Every check that can refuse the request, before anything is measured or written. */
     private Request validate() {
@@ -133,6 +140,8 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        OutputTarget report = json != null ? outputTarget("--json", json) : null;
+        NativeLibrary.lookup(); // a directory the user must fix is exit 2 here, before anything runs
         Binding binding;
         try {
             binding = Binding.named(bindingName);
@@ -174,14 +183,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (batches != null && batches <= 0) throw new UsageException("--batches must be a positive count, got " + batches);
-        if (json != null) {
-            if (Files.isDirectory(json)) throw new UsageException("--json " + json + " is a directory; name a file");
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null && Files.exists(parent) && !Files.isWritable(parent)) {
-                throw new UsageException("--json " + json + ": directory " + parent + " is not writable");
-            }
-        }
-        return new Request(probes, binding, new RunOptions(chosen, chosenPlacements, mechanisms, quick, batches, counters));
+        return new Request(probes, binding, new RunOptions(chosen, chosenPlacements, mechanisms, quick, batches, counters), report);
     }
 
     private RunInfo runInfo(Request request) {
@@ -204,11 +206,20 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private static void writeReport(Path path, Report report) {
+    /** An output path checked before anything runs: where nothing could be written, exit 2. */
+    private static OutputTarget outputTarget(String option, String path) {
         try {
-            JsonReports.write(path, report);
+            return OutputTarget.check(path);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + e.getMessage());
+        }
+    }
+
+    private static void writeReport(OutputTarget target, Report report) {
+        try {
+            JsonReports.write(target, report);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write report " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not write report " + target.describe() + ": " + e.getMessage(), e);
         }
     }
 }

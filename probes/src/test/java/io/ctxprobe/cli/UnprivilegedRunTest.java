@@ -42,34 +42,13 @@ class UnprivilegedRunTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "not running as root: cannot drop to nobody with setpriv");
         Path dir = Files.createTempDirectory("ctxprobe-nobody");
         try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-            List<String> cp = new ArrayList<>();
-            int i = 0;
-            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-                Path src = Path.of(entry);
-                if (!Files.exists(src)) continue;
-                Path dst = dir.resolve("cp" + (i++) + (Files.isDirectory(src) ? "" : ".jar"));
-                copyReadable(src, dst);
-                cp.add(dst.toString());
-            }
-            Path extract = dir.resolve("native");
-            Files.createDirectory(extract);
-            Files.setPosixFilePermissions(extract, PosixFilePermissions.fromString("rwxrwxrwx"));
             Path report = dir.resolve("out/report.json");
             Files.createDirectory(report.getParent());
             Files.setPosixFilePermissions(report.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
-
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = List.of(SETPRIV.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                    java, "--enable-native-access=ALL-UNNAMED", "-Duser.home=" + dir, "-Djava.io.tmpdir=" + dir,
-                    "-Dctxprobe.native.dir.extract=" + extract, "-cp", String.join(File.pathSeparator, cp),
-                    "io.ctxprobe.cli.Main", "run", "thread.switch", "--mechanism", "futex", "--placement", "same-core",
+            Run run = asNobody(dir, "run", "thread.switch", "--mechanism", "futex", "--placement", "same-core",
                     "--quick", "--batches", "3", "--json", report.toString());
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not finish");
-            String text = new String(out, StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), text);
+            String text = run.output();
+            assertEquals(0, run.exit(), text);
 
             Report written = JsonReports.read(report);
             CaseResult rt = written.results().stream().filter(c -> c.caseId().equals("futex/same-core")).findFirst()
@@ -94,6 +73,54 @@ class UnprivilegedRunTest {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    @Test
+    void aReportDirectoryNobodyCannotWriteIsRefusedBeforeAnyProbeRuns() throws Exception {
+        assumeTrue(Files.isExecutable(SETPRIV), "setpriv is absent: cannot drop to an unprivileged user");
+        assumeTrue("root".equals(System.getProperty("user.name")), "not running as root: cannot drop to nobody with setpriv");
+        Path dir = Files.createTempDirectory("ctxprobe-nobody");
+        try {
+            Path rootsOnly = Files.createDirectory(dir.resolve("roots-only"));
+            Files.setPosixFilePermissions(rootsOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Run run = asNobody(dir, "run", "fiber.switch", "--quick", "--json", rootsOnly.resolve("r.json").toString());
+            assertEquals(2, run.exit(), run.output());
+            assertTrue(run.output().contains("is not writable"), run.output());
+            assertFalse(run.output().contains("fiber.switch"), "refused before any probe ran: " + run.output());
+            assertFalse(Files.exists(rootsOnly.resolve("r.json")));
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    record Run(int exit, String output) {}
+
+    /**
+     * Runs the CLI as nobody from a copy of the class path in {@code dir} (made sticky and world
+     * writable, as /tmp is, so nobody's JVM makes its own private native directory under it).
+     */
+    private static Run asNobody(Path dir, String... args) throws Exception {
+        Process chmod = new ProcessBuilder("chmod", "1777", dir.toString()).inheritIO().start();
+        assertEquals(0, chmod.waitFor());
+        List<String> cp = new ArrayList<>();
+        int i = 0;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path src = Path.of(entry);
+            if (!Files.exists(src)) continue;
+            Path dst = dir.resolve("cp" + (i++) + (Files.isDirectory(src) ? "" : ".jar"));
+            copyReadable(src, dst);
+            cp.add(dst.toString());
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                java, "--enable-native-access=ALL-UNNAMED", "-Duser.home=" + dir, "-Djava.io.tmpdir=" + dir,
+                "-Dctxprobe.native.dir.extract=" + dir.resolve("native"), "-cp", String.join(File.pathSeparator, cp),
+                "io.ctxprobe.cli.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not finish");
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
     private static void copyReadable(Path src, Path dst) throws IOException {
