@@ -55,8 +55,9 @@ import java.util.function.Consumer;
  * JsonReports.write(Path.of("report.json"), report);   // the CLI's JSON report format
  * }</pre>
  *
- * The same example, kept compiling and running by the build, is the invoker test's consumer
- * ({@code probes/src/it/library-consumer}) and the README's "Library" section.
+ * The README's "Library" section has this example as a whole program; the build compiles and runs
+ * it as a separate project that depends on the Maven coordinates (the invoker test's consumer,
+ * {@code probes/src/it/library-consumer}).
  */
 public final class Ctxprobe {
 
