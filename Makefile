@@ -9,7 +9,7 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell git diff
 MVN_FLAGS ?= -B -q -Dstyle.color=never -Dctxprobe.git.commit=$(or $(GIT_COMMIT),unknown)
 WITH_JDK = JAVA_HOME="$$(scripts/find-jdk.sh)" || exit 2; export JAVA_HOME PATH="$$JAVA_HOME/bin:$$PATH";
 
-CLI_JAR   := probes/target/ctxprobe.jar
+CLI_JAR   := cli/target/ctxprobe.jar
 BENCH_JAR := bench/target/ctxprobe-bench.jar
 
 .PHONY: all build run test native native-check bench bench-c clean jdk

@@ -13,7 +13,6 @@ import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
 import org.openjdk.jmh.results.AggregationPolicy;
 import org.openjdk.jmh.results.IterationResult;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
 import java.util.ArrayList;
@@ -87,11 +86,11 @@ public final class CtxprobeProfiler implements InternalProfiler {
     }
 
     @Override
-    public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
+    public Collection<ScalarResult> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
                                                        IterationResult result) {
         PerfCounterGroup.Reading delta = group.read().minus(before);
         long ops = result.getMetadata() != null ? result.getMetadata().getAllOps() : 0;
-        List<Result> out = new ArrayList<>();
+        List<ScalarResult> out = new ArrayList<>();
         if (ops <= 0) return out;
         for (PerfCounterGroup.Value v : delta.values()) {
             out.add(new ScalarResult("ctxprobe." + v.member().label(), (double) v.scaled() / ops,

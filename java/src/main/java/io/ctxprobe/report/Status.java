@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** A case's outcome; see DESIGN.md "Conventions". */
+/** A case's outcome; see docs/ARCHITECTURE.md "Conventions". */
 public enum Status {
     /** Measured, and the kernel's counts fit the case. */
     OK,

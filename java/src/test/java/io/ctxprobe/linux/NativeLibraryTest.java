@@ -63,8 +63,8 @@ class NativeLibraryTest {
     @Test
     void aLibraryTheLoaderRefusesNamesTheDirectoryAndTheProperty() throws Exception {
         // What dlopen says on a noexec mount differs, but the message must route the user the same way.
-        Path notElf = Files.writeString(tmp.resolve("libctxprobe-bogus.so"), "not an ELF file");
-        NativeLibraryException e = assertThrows(NativeLibraryException.class, () -> NativeLibrary.load(notElf));
+        Path foreign = Files.write(tmp.resolve("libctxprobe-bogus.so"), foreignElfWithoutExecStack());
+        NativeLibraryException e = assertThrows(NativeLibraryException.class, () -> NativeLibrary.load(foreign));
         assertTrue(e.getMessage().contains("'" + tmp + "'"), e.getMessage());
         assertTrue(e.getMessage().contains(NativeLibrary.DIR_PROPERTY), e.getMessage());
         assertTrue(e.getMessage().contains("noexec"), e.getMessage());
@@ -81,6 +81,33 @@ class NativeLibraryTest {
         assertFalse(Statvfs.isNoexec(tmp)); // the build's temp dir runs code (JNA too)
         String problem = PrivateDirectory.problemWith(tmp);
         assertEquals(null, problem);
+    }
+
+    /**
+     * An ELF header for another machine (aarch64), which dlopen refuses here, with one program header
+     * saying the stack is not executable. A file that is not ELF at all is refused too, but HotSpot
+     * cannot find its PT_GNU_STACK and warns on stderr that the library "might have disabled stack guard".
+     */
+    private static byte[] foreignElfWithoutExecStack() {
+        java.nio.ByteBuffer elf = java.nio.ByteBuffer.allocate(64 + 56).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        elf.put(new byte[] {0x7f, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* little-endian */, 1 /* version */});
+        elf.position(16);
+        elf.putShort((short) 3);          // e_type ET_DYN
+        elf.putShort((short) 183);        // e_machine EM_AARCH64
+        elf.putInt(1);                    // e_version
+        elf.putLong(0);                   // e_entry
+        elf.putLong(64);                  // e_phoff: right after this header
+        elf.putLong(0);                   // e_shoff
+        elf.putInt(0);                    // e_flags
+        elf.putShort((short) 64);         // e_ehsize
+        elf.putShort((short) 56);         // e_phentsize
+        elf.putShort((short) 1);          // e_phnum
+        elf.putShort((short) 64);         // e_shentsize
+        elf.putShort((short) 0);          // e_shnum
+        elf.putShort((short) 0);          // e_shstrndx
+        elf.putInt(0x6474e551);           // p_type PT_GNU_STACK
+        elf.putInt(4 | 2);                // p_flags PF_R | PF_W: no PF_X
+        return elf.array();               // the rest of the program header: zeros
     }
 
     private static String perms(Path p) {

@@ -1,6 +1,6 @@
 package io.ctxprobe.cli;
 
-/** The CLI's exit codes (DESIGN.md "Conventions"). */
+/** The CLI's exit codes (docs/ARCHITECTURE.md "Conventions"). */
 final class ExitCodes {
     static final int OK = 0;
     static final int INTERNAL = 1;
