@@ -1,5 +1,6 @@
 #!/bin/sh
-# Prints the home of a JDK >= 25 (javac included), or explains what to install and exits 1.
+# Prints the home of a JDK >= 25 (javac included), or explains what to install and exits 1
+# (exit 2 when CTXPROBE_JAVA_HOME names something that is not one).
 # One script for the Makefile and the ./ctxprobe launcher. A candidate is judged by its
 # `release` file (JAVA_VERSION=), never by its directory name: /usr/lib/jvm/openjdk-17 holds only src.zip.
 want=25
@@ -17,7 +18,13 @@ usable() { # $1 = candidate home: a JDK (java and javac) of at least $want
   [ -n "$m" ] && [ "$m" -ge "$want" ]
 }
 
-for c in "${CTXPROBE_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*; do
+# A JDK named on purpose is used or refused, never silently replaced by another one.
+if [ -n "${CTXPROBE_JAVA_HOME:-}" ]; then
+  if usable "$CTXPROBE_JAVA_HOME"; then echo "$CTXPROBE_JAVA_HOME"; exit 0; fi
+  echo "ctxprobe: CTXPROBE_JAVA_HOME=$CTXPROBE_JAVA_HOME is not a JDK >= $want (needs bin/java, bin/javac and a release file saying JAVA_VERSION >= $want); unset it to let ctxprobe find one" >&2
+  exit 2
+fi
+for c in "${JAVA_HOME:-}" /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*; do
   if usable "$c"; then echo "$c"; exit 0; fi
 done
 javac_path=$(command -v javac 2>/dev/null) && {

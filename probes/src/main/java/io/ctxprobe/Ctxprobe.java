@@ -126,10 +126,13 @@ public final class Ctxprobe {
     }
 
     /** A request checked and resolved: the probes in registry order, the binding, the run options. */
-    record Plan(List<Probe> probes, Binding binding, RunOptions options) {}
+    public record Plan(List<Probe> probes, Binding binding, RunOptions options) {}
 
-    /** Every check that can refuse a request, before anything is measured. */
-    static Plan plan(RunRequest request) {
+    /**
+     * Every check that can refuse a request, before anything is measured: the resolved plan, or an
+     * {@link IllegalArgumentException} with one line (what the CLI prints with exit code 2).
+     */
+    public static Plan plan(RunRequest request) {
         List<Probe> probes = ProbeRegistry.select(request.probes());
         Binding binding = Binding.named(request.binding());
         CpuSet allowed = binding.getAffinity(0);
@@ -162,6 +165,9 @@ public final class Ctxprobe {
             }
         }
         for (String c : request.counters()) {
+            if (c.isBlank()) {
+                throw new IllegalArgumentException("--counters: an empty event name (a stray comma?)");
+            }
             try {
                 PerfEventSpec.parse(c);
             } catch (IllegalArgumentException e) {
@@ -176,10 +182,15 @@ public final class Ctxprobe {
     }
 
     private static RunInfo runInfo(RunRequest request) {
-        BuildInfo build = BuildInfo.load();
-        var runtime = ManagementFactory.getRuntimeMXBean();
         List<String> commandLine = new ArrayList<>(List.of("ctxprobe"));
         commandLine.addAll(request.toArgs());
+        return runInfo(request, commandLine);
+    }
+
+    /** The report's run section for {@code request}, recording {@code commandLine} as what was asked. */
+    public static RunInfo runInfo(RunRequest request, List<String> commandLine) {
+        BuildInfo build = BuildInfo.load();
+        var runtime = ManagementFactory.getRuntimeMXBean();
         return new RunInfo(build.version(), build.commit(), Instant.now().toString(), commandLine,
                 new RunInfo.Jvm(runtime.getVmName(), runtime.getVmVendor(), Runtime.version().toString(),
                         runtime.getInputArguments()),

@@ -1,5 +1,6 @@
 package io.ctxprobe.cli;
 
+import io.ctxprobe.Ctxprobe;
 import io.ctxprobe.host.HostFacts;
 import io.ctxprobe.host.HostFactsText;
 import io.ctxprobe.report.JsonReports;
@@ -20,7 +21,7 @@ final class HostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HostFacts facts = Hosts.collect();
+        HostFacts facts = Ctxprobe.hostFacts();
         System.out.print(format == Format.json ? JsonReports.toJson(facts) + System.lineSeparator() : HostFactsText.render(facts));
         return ExitCodes.OK;
     }

@@ -1,16 +1,12 @@
 package io.ctxprobe.cli;
 
-import io.ctxprobe.binding.Binding;
-import io.ctxprobe.host.HostFacts;
+import io.ctxprobe.Ctxprobe;
+import io.ctxprobe.ProbeInfo;
 import io.ctxprobe.linux.NativeLibrary;
-import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probe.Probe;
-import io.ctxprobe.probe.ProbeContext;
-import io.ctxprobe.probe.RunOptions;
-import io.ctxprobe.probes.ProbeRegistry;
 import picocli.CommandLine.Command;
 
-import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** ctxprobe list: every probe id with its description, parameters and whether this host can run it. */
@@ -21,16 +17,16 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         NativeLibrary.lookup(); // without it no probe is available: a directory the user must fix is exit 2
-        Binding binding = Binding.ffm();
-        HostFacts host = Hosts.collect();
-        ProbeContext ctx = new ProbeContext(binding, host,
-                new RunOptions(binding.getAffinity(0), EnumSet.noneOf(io.ctxprobe.probe.Placement.class), true, null),
-                new Cleanup());
+        List<ProbeInfo> probes;
+        try {
+            probes = Ctxprobe.probes();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage()); // a probe's setting (e.g. -Dctxprobe.footprint.units) is bad
+        }
         StringBuilder out = new StringBuilder();
-        for (Probe probe : ProbeRegistry.all()) {
-            String unavailable = probe.unavailableReason(ctx);
+        for (ProbeInfo probe : probes) {
             out.append(String.format("%-16s %s%n", probe.id(), probe.description()));
-            out.append(String.format("%-16s available: %s%n", "", unavailable == null ? "yes" : "no: " + unavailable));
+            out.append(String.format("%-16s available: %s%n", "", probe.available() ? "yes" : "no: " + probe.unavailableReason()));
             for (Probe.ParamSpec p : probe.parameters()) {
                 out.append(String.format("%-16s   %-12s %s%n", "", p.name(), p.description()));
             }

@@ -34,19 +34,38 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((e, a) -> {
             String command = e.getCommandLine().getCommandSpec().qualifiedName();
-            System.err.println(command + ": " + e.getMessage() + " (see '" + command + " --help')");
+            System.err.println(command + ": " + printable(e.getMessage()) + " (see '" + command + " --help')");
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageException || e instanceof NativeLibraryException n && n.isUsage()) {
-                System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+                System.err.println(commandLine.getCommandSpec().qualifiedName() + ": " + printable(e.getMessage()));
                 return ExitCodes.USAGE;
             }
-            System.err.println("ctxprobe: internal error: " + e);
+            System.err.println("ctxprobe: internal error: " + printable(String.valueOf(e)));
             if (System.getenv("CTXPROBE_DEBUG") != null) e.printStackTrace();
             return ExitCodes.INTERNAL;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        // A full disk or a closed pipe on stdout loses output silently unless asked: then it is a failure.
+        if (System.out.checkError()) {
+            System.err.println("ctxprobe: writing to standard output failed; the output is incomplete");
+            return code == ExitCodes.OK ? ExitCodes.INTERNAL : code;
+        }
+        return code;
+    }
+
+    /** {@code text} with control characters shown as \xNN, so what a user typed cannot drive the terminal. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\x%02x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     @Override

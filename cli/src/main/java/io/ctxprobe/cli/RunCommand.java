@@ -1,21 +1,17 @@
 package io.ctxprobe.cli;
 
-import io.ctxprobe.BuildInfo;
-import io.ctxprobe.binding.Binding;
+import io.ctxprobe.Ctxprobe;
+import io.ctxprobe.RunLock;
+import io.ctxprobe.RunRequest;
 import io.ctxprobe.host.HostFacts;
-import io.ctxprobe.linux.CpuSet;
+import io.ctxprobe.linux.LinuxException;
 import io.ctxprobe.linux.NativeLibrary;
 import io.ctxprobe.probe.Cleanup;
-import io.ctxprobe.probe.Placement;
-import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.ProbeRunner;
 import io.ctxprobe.probe.RunOptions;
-import io.ctxprobe.probes.Mechanism;
-import io.ctxprobe.probes.ProbeRegistry;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CostLadder;
-import io.ctxprobe.report.JsonReports;
 import io.ctxprobe.report.OutputTarget;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.RunInfo;
@@ -23,25 +19,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * ctxprobe run: validates every input before anything runs (bad input: one line, exit 2, nothing
- * written), runs the chosen probes on the runner thread, prints the table and writes the JSON report
- * atomically. Ctrl-C aborts what is running and still writes a valid, partial report.
+ * written), takes the host's run lock, runs the chosen probes on the runner thread, writes the JSON
+ * report, then prints the table. The report is written exactly once, by whichever comes first of the
+ * run's end and a signal: Ctrl-C while probes run aborts them and writes a valid partial report; a
+ * signal after the last probe still writes the complete one; a write that fails leaves the data at a
+ * printed fallback path (exit 1).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs probes (all, or the ids/globs given), prints a table and writes a JSON report.")
@@ -81,126 +76,115 @@ final class RunCommand implements Callable<Integer> {
             + " '-' for standard output (the table then goes to stderr); a device or FIFO is written through")
     String json;
 
+    @Option(names = "--no-lock", description = "measure even while another ctxprobe run holds this host's run lock"
+            + " (both runs' figures may then be disturbed)")
+    boolean noLock;
+
+    @Option(names = "--lock-wait", paramLabel = "SECONDS", defaultValue = "3600",
+            description = "how long to wait for another run's lock before giving up (default: ${DEFAULT-VALUE})")
+    long lockWaitSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         Request request = validate();
-        HostFacts host = Hosts.collect();
-        OutputTarget reportPath = json != null ? request.report : outputTarget("report", Path.of("reports", "ctxprobe-"
-                + host.hostKey() + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
-                + ".json").toString());
+        HostFacts host = Ctxprobe.hostFacts();
+        OutputTarget target = request.report != null ? request.report : outputTarget("report", defaultReportPath(host));
         // With the report on stdout, everything meant for a person goes to stderr.
-        PrintStream console = reportPath.isStdout() ? System.err : System.out;
-        Cleanup cleanup = new Cleanup();
-        ProbeContext ctx = new ProbeContext(request.binding, host, request.options, cleanup);
-        RunInfo info = runInfo(request);
+        PrintStream console = target.isStdout() ? System.err : System.out;
+        ReportSink sink = new ReportSink(target);
+        RunInfo info = Ctxprobe.runInfo(request.run, commandLine());
+        ProbeRunner runner = new ProbeRunner(new ProbeContext(request.plan.binding(), host, request.plan.options(), new Cleanup()));
 
-        ProbeRunner runner = new ProbeRunner(ctx);
-        AtomicBoolean finished = new AtomicBoolean();
-        Thread onCtrlC = new Thread(() -> {
-            if (finished.get()) return;
+        // Whoever moves the run out of RUNNING first decides what the report is: the run's end (complete)
+        // or a signal while probes run (partial, interrupted). A signal after the end writes the complete one.
+        AtomicReference<RunState> state = new AtomicReference<>(RunState.RUNNING);
+        AtomicReference<List<CaseResult>> finished = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!state.compareAndSet(RunState.RUNNING, RunState.STOPPED_BY_SIGNAL)) {
+                sink.write(Report.of(info, host, finished.get()), "interrupted after the last probe; report");
+                return;
+            }
             runner.stop(5_000);
             List<CaseResult> partial = runner.snapshot();
-            writeReport(reportPath, Report.of(info.withInterrupted(true), host, partial));
-            System.err.println("ctxprobe: interrupted; partial report (" + partial.size() + " cases) written to "
-                    + reportPath.describe());
-        }, "ctxprobe-interrupt");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+            sink.write(Report.of(info.withInterrupted(true), host, partial),
+                    "interrupted; partial report (" + partial.size() + " cases)");
+        }, "ctxprobe-interrupt"));
 
-        console.println("ctxprobe: " + host.summary().cpuModel() + ", " + request.options.cpus().size()
-                + " CPUs usable (" + request.options.cpus() + "), binding " + request.binding.name()
+        console.println("ctxprobe: " + host.summary().cpuModel() + ", " + request.plan.options().cpus().size()
+                + " CPUs usable (" + request.plan.options().cpus() + "), binding " + request.plan.binding().name()
                 + (quick ? ", quick suite" : ""));
-        List<CaseResult> results = runner.run(request.probes, done -> {
-            console.print(ResultTable.progress(done));
-            console.flush();
-        });
-        try {
-            Runtime.getRuntime().removeShutdownHook(onCtrlC);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook owns the partial report and the exit; the JVM halts once it is done.
+        List<CaseResult> results;
+        try (RunLock _ = lock(console)) {
+            results = runner.run(request.plan.probes(), done -> {
+                console.print(ResultTable.progress(done));
+                console.flush();
+            });
+        }
+        finished.set(results);
+        if (!state.compareAndSet(RunState.RUNNING, RunState.FINISHED)) {
+            // A signal stopped the probes: its hook writes the partial report, then the JVM halts.
             Thread.currentThread().join();
         }
-        finished.set(true);
+        ReportSink.Outcome written = sink.write(Report.of(info, host, results), null);
 
         console.println();
         console.print(ResultTable.render(results));
         console.print(MatrixView.render(results));
         console.print(LadderView.render(CostLadder.of(results)));
-        writeReport(reportPath, Report.of(info, host, results));
-        console.println("report: " + reportPath.describe());
-        return ExitCodes.OK;
+        if (written.fallback() == null) {
+            console.println("report: " + target.describe());
+            return ExitCodes.OK;
+        }
+        return ExitCodes.INTERNAL; // the sink said where the data went instead
     }
 
-    private record Request(List<Probe> probes, Binding binding, RunOptions options, OutputTarget report) {}
+    private record Request(RunRequest run, Ctxprobe.Plan plan, OutputTarget report) {}
+
+    private enum RunState { RUNNING, FINISHED, STOPPED_BY_SIGNAL }
 
     /** Every check that can refuse the request, before anything is measured or written. */
     private Request validate() {
-        List<Probe> probes;
+        RunRequest run = RunRequest.of(ids.toArray(String[]::new)).quick(quick).cpus(cpus)
+                .placements(placements.toArray(String[]::new)).mechanisms(mechanisms.toArray(String[]::new))
+                .batches(batches).counters(counters.toArray(String[]::new)).binding(bindingName);
+        Ctxprobe.Plan plan;
         try {
-            probes = ProbeRegistry.select(ids);
+            plan = Ctxprobe.plan(run);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        if (lockWaitSeconds < 0) throw new UsageException("--lock-wait must be 0 or more seconds, got " + lockWaitSeconds);
         OutputTarget report = json != null ? outputTarget("--json", json) : null;
         NativeLibrary.lookup(); // a directory the user must fix is exit 2 here, before anything runs
-        Binding binding;
+        return new Request(run, plan, report);
+    }
+
+    /** The host's run lock, unless --no-lock; a lock file this user cannot open is said and skipped. */
+    private RunLock lock(PrintStream console) throws InterruptedException {
+        if (noLock) {
+            console.println("ctxprobe: --no-lock: not serializing with other runs on this host");
+            return null;
+        }
         try {
-            binding = Binding.named(bindingName);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            return RunLock.acquire(Duration.ofSeconds(lockWaitSeconds), System.err::println);
+        } catch (LinuxException e) {
+            System.err.println("ctxprobe: cannot take the run lock (" + e.getMessage() + "); measuring without it");
+            return null;
         }
-        CpuSet allowed = binding.getAffinity(0);
-        CpuSet chosen = allowed;
-        if (cpus != null) {
-            try {
-                chosen = CpuSet.parse(cpus);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--cpus '" + cpus + "': " + e.getMessage());
-            }
-            List<Integer> refused = chosen.cpus().stream().filter(c -> !allowed.contains(c)).toList();
-            if (!refused.isEmpty()) {
-                throw new UsageException("--cpus names CPU " + CpuSet.of(refused) + ", not allowed to this process (allowed: " + allowed + ")");
-            }
-            if (chosen.isEmpty()) throw new UsageException("--cpus '" + cpus + "' names no CPU");
-        }
-        Set<Placement> chosenPlacements = EnumSet.noneOf(Placement.class);
-        for (String p : placements) {
-            try {
-                chosenPlacements.add(Placement.parse(p));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--placement: " + e.getMessage());
-            }
-        }
-        for (String m : mechanisms) {
-            if (!Mechanism.switchLabels().contains(m)) {
-                throw new UsageException("--mechanism: unknown mechanism '" + m + "': expected one of " + String.join(", ", Mechanism.switchLabels()));
-            }
-        }
-        for (String c : counters) {
-            try {
-                io.ctxprobe.perf.PerfEventSpec.parse(c);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--counters: " + e.getMessage());
-            }
-        }
-        if (batches != null && batches <= 0) throw new UsageException("--batches must be a positive count, got " + batches);
-        return new Request(probes, binding, new RunOptions(chosen, chosenPlacements, mechanisms, quick, batches, counters), report);
     }
 
-    private RunInfo runInfo(Request request) {
-        BuildInfo build = BuildInfo.load();
-        var runtime = ManagementFactory.getRuntimeMXBean();
-        List<String> commandLine = new ArrayList<>();
-        commandLine.add("ctxprobe");
-        commandLine.addAll(rawArgs());
-        return new RunInfo(build.version(), build.commit(), Instant.now().toString(), commandLine,
-                new RunInfo.Jvm(runtime.getVmName(), runtime.getVmVendor(), Runtime.version().toString(),
-                        runtime.getInputArguments()),
-                request.binding.name(), quick, false);
+    /** reports/ctxprobe-<hostKey>-<UTC time>-<pid>.json: two runs started in one second get two files. */
+    private static String defaultReportPath(HostFacts host) {
+        return Path.of("reports", "ctxprobe-" + host.hostKey() + "-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+                + "-" + ProcessHandle.current().pid() + ".json").toString();
     }
 
-    /** The arguments as typed, subcommand included (picocli keeps the whole command line). */
-    private List<String> rawArgs() {
-        return spec == null ? List.of("run") : spec.commandLine().getParseResult().originalArgs();
+    /** The command line as typed, subcommand included (picocli keeps the whole command line). */
+    private List<String> commandLine() {
+        List<String> out = new ArrayList<>(List.of("ctxprobe"));
+        out.addAll(spec == null ? List.of("run") : spec.commandLine().getParseResult().originalArgs());
+        return out;
     }
 
     @picocli.CommandLine.Spec
@@ -212,14 +196,6 @@ final class RunCommand implements Callable<Integer> {
             return OutputTarget.check(path);
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + " " + e.getMessage());
-        }
-    }
-
-    private static void writeReport(OutputTarget target, Report report) {
-        try {
-            JsonReports.write(target, report);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write report " + target.describe() + ": " + e.getMessage(), e);
         }
     }
 }

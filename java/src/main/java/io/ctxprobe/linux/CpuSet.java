@@ -77,6 +77,11 @@ public final class CpuSet {
                     throw new IllegalArgumentException("bad CPU list '" + list + "': CPU " + hi
                             + " is beyond any kernel's CPU count (at most " + (MAX_PARSED_CPU - 1) + ")");
                 }
+                int repeated = b.nextSetBit(lo);
+                if (repeated >= 0 && repeated <= hi) {
+                    // The kernel never writes a CPU twice; a person who did likely meant another CPU.
+                    throw new IllegalArgumentException("bad CPU list '" + list + "': CPU " + repeated + " is named twice");
+                }
                 b.set(lo, hi + 1);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(

@@ -76,9 +76,17 @@ public record PerfEventSpec(String name, PerfEvent.Kind kind, int type, long con
                 // not under this root (tracefs not mounted there, no such event, or not readable): try the next
             }
         }
+        for (Path root : roots) {
+            if (Files.isDirectory(root.resolve("events"))) {
+                // tracefs is mounted and readable here: a name it does not list is a typo, not a host limit.
+                throw new IllegalArgumentException("unknown tracepoint '" + name + "': not in " + root.resolve("events")
+                        + " (the names are in " + root.resolve("available_events") + ")");
+            }
+        }
         String tried = String.join(" or ", roots.stream().map(r -> r.resolve("events").toString()).toList());
         return new PerfEventSpec(name, PerfEvent.Kind.TRACEPOINT, PerfEvent.Type.TRACEPOINT, -1,
-                "tracepoint " + name + " not found under " + tried + " (tracefs not mounted or no such event; as root: mount -t tracefs nodev /sys/kernel/tracing)");
+                "tracepoint " + name + " not found: tracefs is not mounted (no " + tried
+                        + "); as root: mount -t tracefs nodev /sys/kernel/tracing");
     }
 
     /** Parses a comma list, keeping the order and dropping repeats. */

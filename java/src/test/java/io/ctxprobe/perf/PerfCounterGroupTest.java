@@ -230,8 +230,8 @@ class PerfCounterGroupTest {
 
         PerfEventSpec missing = PerfEventSpec.parse("tlb:tlb_flush", List.of(tracefs));
         assertFalse(missing.resolved());
-        assertEquals("tracepoint tlb:tlb_flush not found under " + tracefs.resolve("events")
-                + " (tracefs not mounted or no such event; as root: mount -t tracefs nodev /sys/kernel/tracing)", missing.missing());
+        assertEquals("tracepoint tlb:tlb_flush not found: tracefs is not mounted (no " + tracefs.resolve("events")
+                + "); as root: mount -t tracefs nodev /sys/kernel/tracing", missing.missing());
         try (PerfCounterGroup g = PerfCounterGroup.open(List.of(missing), 0, false)) {
             assertEquals(PerfCounterGroup.Status.NOT_FOUND, g.unavailable().getFirst().status());
             assertEquals("tlb:tlb_flush: unavailable: " + missing.missing(),
@@ -243,6 +243,10 @@ class PerfCounterGroupTest {
         Files.writeString(id, "317\n");
         PerfEventSpec found = PerfEventSpec.parse("sched:sched_switch", List.of(tracefs));
         assertEquals(317, found.config());
+        // With tracefs there, a name it does not list is bad input, not a host limit.
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> PerfEventSpec.parse("sched:sched_swich", List.of(tracefs)));
+        assertTrue(typo.getMessage().contains("unknown tracepoint 'sched:sched_swich'"), typo.getMessage());
         assertEquals(PerfEvent.Type.TRACEPOINT, found.type());
         assertEquals(PerfEvent.Kind.TRACEPOINT, found.kind());
     }
