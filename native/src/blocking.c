@@ -29,7 +29,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/blocking.h"
 #include "fiber_switch.h"
 
 #define BLOCK_STACK_SIZE  (64 * 1024)   /* usable bytes per fiber; a guard page lies below */
@@ -169,6 +169,73 @@ static int start_feeder(pthread_t *t, struct feeder *fd)
     return -rc;
 }
 
+/* The pipe (non-blocking for EPOLL), the epoll set, and every fiber's stack and first frame.
+ * 0 or -errno; what was made is released by sched_release. */
+static int sched_setup(struct bsched *s, int32_t mode, int32_t workers, int *wfd)
+{
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC | (mode == CTXPROBE_BLOCKING_EPOLL ? O_NONBLOCK : 0)) != 0)
+        return -errno;
+    s->rfd = pfd[0];
+    *wfd = pfd[1];
+    if (mode == CTXPROBE_BLOCKING_EPOLL) {
+        s->epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (s->epfd < 0)
+            return -errno;
+    }
+    for (int i = 0; i <= workers; i++) {
+        int rc = ctxp_stack_alloc(&s->f[i].stack, BLOCK_STACK_SIZE);
+        if (rc)
+            return rc;
+        s->f[i].sp = ctxprobe_fiber_make(s->f[i].stack.hi, i < workers ? worker_body : blocker_body, s);
+    }
+    return 0;
+}
+
+/* Round-robin until the blocker has its byte, then one more step of every worker. */
+static void sched_loop(struct bsched *s, int32_t workers)
+{
+    struct bfiber *blocker = &s->f[workers];
+    while (!s->blocker_finished) {
+        int runnable = 0;
+        for (int i = 0; i <= workers && !s->blocker_finished; i++) {
+            if (s->f[i].waiting)
+                continue;
+            runnable++;
+            fiber_resume(s, &s->f[i]);
+        }
+        if (blocker->waiting) {
+            /* Poll without sleeping while any fiber can run; sleep in the kernel only when every
+             * fiber waits on I/O (never with a worker present, kept for what the design means). */
+            struct epoll_event ev;
+            int n = epoll_wait(s->epfd, &ev, 1, runnable ? 0 : -1);
+            if (n > 0)
+                blocker->waiting = 0;
+            else if (n < 0 && errno != EINTR) {
+                s->error = -errno;
+                break;
+            }
+        }
+    }
+    /* One more step of every worker closes the gap that the blocker's wait may have opened. */
+    if (!s->error)
+        for (int i = 0; i < workers; i++)
+            fiber_resume(s, &s->f[i]);
+}
+
+/* Every fiber is left suspended in its loop; each holds nothing but its stack. */
+static void sched_release(struct bsched *s, int32_t workers, int wfd)
+{
+    for (int i = 0; i <= workers; i++)
+        ctxp_stack_free(&s->f[i].stack);
+    if (s->epfd >= 0)
+        close(s->epfd);
+    if (wfd >= 0)
+        close(wfd);
+    if (s->rfd >= 0)
+        close(s->rfd);
+}
+
 int32_t ctxprobe_blocking_fibers_run(int32_t mode, int32_t workers, int64_t delay_ns,
                                      int64_t *longest_stall_ns, int64_t *progress_steps,
                                      int64_t *elapsed_ns, int64_t *switches)
@@ -177,7 +244,6 @@ int32_t ctxprobe_blocking_fibers_run(int32_t mode, int32_t workers, int64_t dela
         workers > BLOCK_MAX_WORKERS || delay_ns <= 0 || delay_ns > BLOCK_MAX_DELAY_NS ||
         !longest_stall_ns || !progress_steps || !elapsed_ns)
         return -EINVAL;
-
     struct bsched s;
     memset(&s, 0, sizeof s);
     s.mode = mode;
@@ -185,68 +251,24 @@ int32_t ctxprobe_blocking_fibers_run(int32_t mode, int32_t workers, int64_t dela
     s.rfd = -1;
     s.epfd = -1;
     int wfd = -1;
-    int rc = 0;
-
-    int pfd[2];
-    if (pipe2(pfd, O_CLOEXEC | (mode == CTXPROBE_BLOCKING_EPOLL ? O_NONBLOCK : 0)) != 0)
-        return -errno;
-    s.rfd = pfd[0];
-    wfd = pfd[1];
-    if (mode == CTXPROBE_BLOCKING_EPOLL) {
-        s.epfd = epoll_create1(EPOLL_CLOEXEC);
-        if (s.epfd < 0) {
-            rc = -errno;
-            goto out;
-        }
-    }
-    for (int i = 0; i <= workers; i++) {
-        rc = ctxp_stack_alloc(&s.f[i].stack, BLOCK_STACK_SIZE);
-        if (rc)
-            goto out;
-        s.f[i].sp = ctxprobe_fiber_make(s.f[i].stack.hi, i < workers ? worker_body : blocker_body, &s);
-    }
-
     struct rusage ru0, ru1;
-    if (switches && getrusage(RUSAGE_THREAD, &ru0) != 0) {
+    int rc = sched_setup(&s, mode, workers, &wfd);
+    if (rc == 0 && switches && getrusage(RUSAGE_THREAD, &ru0) != 0)
         rc = -errno;
-        goto out;
+    if (rc) {
+        sched_release(&s, workers, wfd);
+        return rc;
     }
     int64_t t0 = mono_ns();
     s.last_step = t0;
     struct feeder feed = { .wfd = wfd, .at_ns = t0 + delay_ns, .error = 0 };
     pthread_t feeder_thread;
-    rc = start_feeder(&feeder_thread, &feed);
-    if (rc)
-        goto out;
-    wfd = -1;                       /* the feeder's now */
-
-    struct bfiber *blocker = &s.f[workers];
-    while (!s.blocker_finished) {
-        int runnable = 0;
-        for (int i = 0; i <= workers && !s.blocker_finished; i++) {
-            if (s.f[i].waiting)
-                continue;
-            runnable++;
-            fiber_resume(&s, &s.f[i]);
-        }
-        if (blocker->waiting) {
-            /* Poll without sleeping while any fiber can run; sleep in the kernel only when every
-             * fiber waits on I/O (never with a worker present, kept for what the design means). */
-            struct epoll_event ev;
-            int n = epoll_wait(s.epfd, &ev, 1, runnable ? 0 : -1);
-            if (n > 0)
-                blocker->waiting = 0;
-            else if (n < 0 && errno != EINTR) {
-                s.error = -errno;
-                break;
-            }
-        }
+    if ((rc = start_feeder(&feeder_thread, &feed)) != 0) {
+        sched_release(&s, workers, wfd);
+        return rc;
     }
-    /* One more step of every worker closes the gap that the blocker's wait may have opened. */
-    if (!s.error)
-        for (int i = 0; i < workers; i++)
-            fiber_resume(&s, &s.f[i]);
-
+    wfd = -1;                       /* the feeder's now */
+    sched_loop(&s, workers);
     pthread_join(feeder_thread, NULL);
     if (switches && getrusage(RUSAGE_THREAD, &ru1) == 0) {
         switches[0] = ru1.ru_nvcsw - ru0.ru_nvcsw;
@@ -260,14 +282,6 @@ int32_t ctxprobe_blocking_fibers_run(int32_t mode, int32_t workers, int64_t dela
         *progress_steps = s.steps;
         *elapsed_ns = s.last_step - t0;
     }
-out:
-    /* Every fiber is left suspended in its loop; each holds nothing but its stack. */
-    for (int i = 0; i <= workers; i++)
-        ctxp_stack_free(&s.f[i].stack);
-    if (s.epfd >= 0)
-        close(s.epfd);
-    if (wfd >= 0)
-        close(wfd);
-    close(s.rfd);
+    sched_release(&s, workers, wfd);
     return rc;
 }

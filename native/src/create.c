@@ -27,7 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/create.h"
 #include "batch.h"
 
 /* The tiny program's arguments and (empty) environment: prepared before any vfork, so the child

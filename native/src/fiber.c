@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <ucontext.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/fiber.h"
 #include "batch.h"
 #include "fiber_switch.h"
 

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/create.h"
 #include "batch.h"
 #include "fiber_switch.h"
 

@@ -1,5 +1,5 @@
 /*
- * footprint.c — the footprint probe's "idle set": N processes, kernel threads or fibers that exist
+ * footprint.c — the footprint probe's set of idle units: N processes, kernel threads or fibers that exist
  * and block, so that Java can read what they cost from the kernel's accounting (smaps_rollup,
  * /proc/self/status, /proc/meminfo). The set only creates, reports and tears down; it measures
  * nothing itself. See the sequence in ctxprobe.h.
@@ -25,8 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/footprint.h"
 #include "batch.h"
+#include "child.h"
 #include "fiber_switch.h"
 
 /* Room a fiber needs above its touched range: its first frame, the touch loop's own frame and the
@@ -39,20 +40,20 @@ struct idle_ctl {
 };
 
 struct idle_fiber {
-    struct ctxprobe_idle *set;
+    struct ctxprobe_footprint *set;
     struct ctxp_stack st;
     void *sp;                                /* the fiber's saved context (suspended for good) */
 };
 
 struct idle_unit {
-    pid_t pid;                               /* PROCESS: child pid, 0 once reaped */
+    struct ctxp_child child;                 /* PROCESS: pid 0 once reaped */
     pthread_t thread;                        /* THREAD */
     int joinable;                            /* THREAD: created and not yet joined */
     _Atomic int32_t tid;                     /* THREAD: published by the thread */
-    struct ctxprobe_idle *set;
+    struct ctxprobe_footprint *set;
 };
 
-struct ctxprobe_idle {
+struct ctxprobe_footprint {
     int32_t kind;
     int32_t n;
     int32_t count;                           /* units created */
@@ -66,42 +67,42 @@ struct ctxprobe_idle {
     void *main_sp;                           /* FIBER: the calling thread's context while a fiber runs */
 };
 
-static long ctl_futex(struct ctxprobe_idle *s, _Atomic uint32_t *w, int op, uint32_t val,
+static long ctl_futex(struct ctxprobe_footprint *s, _Atomic uint32_t *w, int op, uint32_t val,
                       const struct timespec *ts)
 {
     return syscall(SYS_futex, (uint32_t *)w, op | s->futex_private, val, ts, NULL, 0);
 }
 
-static void report_ready(struct ctxprobe_idle *s)
+static void report_ready(struct ctxprobe_footprint *s)
 {
     atomic_fetch_add_explicit(&s->ctl->ready, 1, memory_order_seq_cst);
     ctl_futex(s, &s->ctl->ready, FUTEX_WAKE, INT_MAX, NULL);
 }
 
 /* Blocks until released. No timeout: release (or the parent's death, for children) ends it. */
-static void wait_release(struct ctxprobe_idle *s)
+static void wait_release(struct ctxprobe_footprint *s)
 {
     while (atomic_load_explicit(&s->ctl->release, memory_order_acquire) == 0)
         ctl_futex(s, &s->ctl->release, FUTEX_WAIT, 0, NULL);
 }
 
-ctxprobe_idle *ctxprobe_idle_new(int32_t kind, int32_t n, int64_t touch_bytes)
+ctxprobe_footprint *ctxprobe_footprint_new(int32_t kind, int32_t n, int64_t touch_bytes)
 {
     if (n <= 0 || touch_bytes < 0)
         return NULL;
-    if (kind != CTXPROBE_IDLE_PROCESS && kind != CTXPROBE_IDLE_THREAD && kind != CTXPROBE_IDLE_FIBER)
+    if (kind != CTXPROBE_FOOTPRINT_PROCESS && kind != CTXPROBE_FOOTPRINT_THREAD && kind != CTXPROBE_FOOTPRINT_FIBER)
         return NULL;
-    if (kind != CTXPROBE_IDLE_FIBER && touch_bytes != 0)
+    if (kind != CTXPROBE_FOOTPRINT_FIBER && touch_bytes != 0)
         return NULL;
-    if (touch_bytes > CTXPROBE_IDLE_FIBER_STACK - FIBER_HEADROOM)
+    if (touch_bytes > CTXPROBE_FOOTPRINT_FIBER_STACK - FIBER_HEADROOM)
         return NULL;
-    struct ctxprobe_idle *s = calloc(1, sizeof *s);
+    struct ctxprobe_footprint *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->kind = kind;
     s->n = n;
     s->touch = touch_bytes;
-    s->futex_private = kind == CTXPROBE_IDLE_PROCESS ? 0 : FUTEX_PRIVATE_FLAG;
+    s->futex_private = kind == CTXPROBE_FOOTPRINT_PROCESS ? 0 : FUTEX_PRIVATE_FLAG;
     s->ctl_len = sizeof(struct idle_ctl);
     void *m = mmap(NULL, s->ctl_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) {
@@ -109,7 +110,7 @@ ctxprobe_idle *ctxprobe_idle_new(int32_t kind, int32_t n, int64_t touch_bytes)
         return NULL;
     }
     s->ctl = m;   /* zero-filled: nothing ready, not released */
-    if (kind == CTXPROBE_IDLE_FIBER)
+    if (kind == CTXPROBE_FOOTPRINT_FIBER)
         s->fiber = calloc((size_t)n, sizeof *s->fiber);
     else
         s->unit = calloc((size_t)n, sizeof *s->unit);
@@ -123,35 +124,19 @@ ctxprobe_idle *ctxprobe_idle_new(int32_t kind, int32_t n, int64_t touch_bytes)
 
 /* ---- processes -------------------------------------------------------------------------------- */
 
-/* In the child: async-signal-safe calls only (prctl, getppid, futex, _exit), never returns. */
-static _Noreturn void child_main(struct ctxprobe_idle *s, pid_t parent)
+/* In the child (child.c ran the prelude): async-signal-safe calls only (futex, _exit). */
+static int child_body(void *arg)
 {
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-        _exit(1);
-    if (getppid() != parent)          /* the parent died before PDEATHSIG was armed */
-        _exit(1);
+    struct ctxprobe_footprint *s = arg;
     report_ready(s);
     wait_release(s);
-    _exit(0);
+    return 0;
 }
 
-static int start_process(struct ctxprobe_idle *s, struct idle_unit *u)
+/* No pidfd: a set may hold thousands of children, and reap needs no quick wake-up. */
+static int start_process(struct ctxprobe_footprint *s, struct idle_unit *u)
 {
-    /* All signals blocked across the fork: the child keeps them blocked (the handlers it inherits
-     * are the caller's, e.g. HotSpot's); SIGKILL still ends it. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pid_t parent = getpid();
-    pid_t pid = _Fork();                                /* no atfork handlers run */
-    if (pid == 0)
-        child_main(s, parent);
-    int err = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (pid < 0)
-        return -err;
-    u->pid = pid;
-    return 0;
+    return ctxp_child_fork(&u->child, 0, child_body, s);
 }
 
 /* ---- threads ---------------------------------------------------------------------------------- */
@@ -166,7 +151,7 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-static int start_thread(struct ctxprobe_idle *s, struct idle_unit *u)
+static int start_thread(struct ctxprobe_footprint *s, struct idle_unit *u)
 {
     u->set = s;
     /* The thread inherits a full signal mask: a process-directed signal never lands in it (it would
@@ -208,10 +193,10 @@ static void fiber_body(void *arg)
         ctxprobe_fiber_jump(&f->sp, f->set->main_sp);
 }
 
-static int start_fiber(struct ctxprobe_idle *s, struct idle_fiber *f)
+static int start_fiber(struct ctxprobe_footprint *s, struct idle_fiber *f)
 {
     f->set = s;
-    int rc = ctxp_stack_alloc(&f->st, CTXPROBE_IDLE_FIBER_STACK);
+    int rc = ctxp_stack_alloc(&f->st, CTXPROBE_FOOTPRINT_FIBER_STACK);
     if (rc)
         return rc;
     f->sp = ctxprobe_fiber_make(f->st.hi, fiber_body, f);
@@ -221,7 +206,7 @@ static int start_fiber(struct ctxprobe_idle *s, struct idle_fiber *f)
 
 /* ---- the set ---------------------------------------------------------------------------------- */
 
-int32_t ctxprobe_idle_start(ctxprobe_idle *s)
+int32_t ctxprobe_footprint_start(ctxprobe_footprint *s)
 {
     if (!s)
         return -EINVAL;
@@ -231,8 +216,8 @@ int32_t ctxprobe_idle_start(ctxprobe_idle *s)
     for (int32_t i = 0; i < s->n; i++) {
         int rc;
         switch (s->kind) {
-        case CTXPROBE_IDLE_PROCESS: rc = start_process(s, &s->unit[i]); break;
-        case CTXPROBE_IDLE_THREAD:  rc = start_thread(s, &s->unit[i]); break;
+        case CTXPROBE_FOOTPRINT_PROCESS: rc = start_process(s, &s->unit[i]); break;
+        case CTXPROBE_FOOTPRINT_THREAD:  rc = start_thread(s, &s->unit[i]); break;
         default:                    rc = start_fiber(s, &s->fiber[i]); break;
         }
         if (rc)
@@ -242,17 +227,17 @@ int32_t ctxprobe_idle_start(ctxprobe_idle *s)
     return s->count;
 }
 
-int32_t ctxprobe_idle_count(ctxprobe_idle *s)
+int32_t ctxprobe_footprint_count(ctxprobe_footprint *s)
 {
     return s ? s->count : -EINVAL;
 }
 
-int32_t ctxprobe_idle_ready(ctxprobe_idle *s)
+int32_t ctxprobe_footprint_ready(ctxprobe_footprint *s)
 {
     return s ? (int32_t)atomic_load(&s->ctl->ready) : -EINVAL;
 }
 
-int32_t ctxprobe_idle_wait_ready(ctxprobe_idle *s, int64_t timeout_ms)
+int32_t ctxprobe_footprint_wait_ready(ctxprobe_footprint *s, int64_t timeout_ms)
 {
     if (!s || timeout_ms < 0)
         return -EINVAL;
@@ -269,18 +254,18 @@ int32_t ctxprobe_idle_wait_ready(ctxprobe_idle *s, int64_t timeout_ms)
     }
 }
 
-int32_t ctxprobe_idle_id(ctxprobe_idle *s, int32_t i)
+int32_t ctxprobe_footprint_id(ctxprobe_footprint *s, int32_t i)
 {
     if (!s || i < 0 || i >= s->count)
         return -EINVAL;
     switch (s->kind) {
-    case CTXPROBE_IDLE_PROCESS: return s->unit[i].pid;
-    case CTXPROBE_IDLE_THREAD:  return atomic_load(&s->unit[i].tid);
+    case CTXPROBE_FOOTPRINT_PROCESS: return s->unit[i].child.pid;
+    case CTXPROBE_FOOTPRINT_THREAD:  return atomic_load(&s->unit[i].tid);
     default:                    return 0;
     }
 }
 
-void ctxprobe_idle_release(ctxprobe_idle *s)
+void ctxprobe_footprint_release(ctxprobe_footprint *s)
 {
     if (!s)
         return;
@@ -289,49 +274,28 @@ void ctxprobe_idle_release(ctxprobe_idle *s)
 }
 
 /* Reaps one child by the deadline (SIGKILL after it). 0, -ETIMEDOUT (killed), -EPIPE (died or
- * exited non-zero). */
+ * exited non-zero); a child reaped elsewhere has nothing to report. */
 static int reap_child(struct idle_unit *u, int64_t deadline)
 {
-    int status = 0, killed = 0;
-    long nap = 20000;                                   /* ns, doubling up to 5 ms */
-    for (;;) {
-        pid_t r = waitpid(u->pid, &status, WNOHANG);
-        if (r == u->pid)
-            break;
-        if (r < 0 && errno != EINTR) {                  /* reaped elsewhere: nothing to report */
-            u->pid = 0;
-            return 0;
-        }
-        if (r == 0 && batch_clock_ns(CLOCK_MONOTONIC) >= deadline) {
-            kill(u->pid, SIGKILL);
-            while (waitpid(u->pid, &status, 0) < 0 && errno == EINTR)
-                ;
-            killed = 1;
-            break;
-        }
-        struct timespec ts = { 0, nap };
-        nanosleep(&ts, NULL);
-        if (nap < 5000000)
-            nap *= 2;
-    }
-    u->pid = 0;
-    if (killed)
-        return -ETIMEDOUT;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPIPE;
+    int status = 0;
+    int rc = ctxp_child_reap(&u->child, deadline, &status);
+    if (rc == -ETIMEDOUT)
+        return rc;
+    return rc == 0 ? ctxp_child_status_ok(status) : 0;
 }
 
-int32_t ctxprobe_idle_reap(ctxprobe_idle *s, int64_t timeout_ms)
+int32_t ctxprobe_footprint_reap(ctxprobe_footprint *s, int64_t timeout_ms)
 {
     if (!s || timeout_ms < 0)
         return -EINVAL;
-    ctxprobe_idle_release(s);
+    ctxprobe_footprint_release(s);
     int64_t deadline = batch_clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000;
     int rc = 0;
     for (int32_t i = 0; i < s->count; i++) {
         int r = 0;
-        if (s->kind == CTXPROBE_IDLE_PROCESS && s->unit[i].pid > 0) {
+        if (s->kind == CTXPROBE_FOOTPRINT_PROCESS && s->unit[i].child.pid > 0) {
             r = reap_child(&s->unit[i], deadline);
-        } else if (s->kind == CTXPROBE_IDLE_THREAD && s->unit[i].joinable) {
+        } else if (s->kind == CTXPROBE_FOOTPRINT_THREAD && s->unit[i].joinable) {
             int64_t at = batch_clock_ns(CLOCK_REALTIME) +
                          (deadline - batch_clock_ns(CLOCK_MONOTONIC));
             struct timespec ts = { at / 1000000000, at % 1000000000 };
@@ -340,7 +304,7 @@ int32_t ctxprobe_idle_reap(ctxprobe_idle *s, int64_t timeout_ms)
                 s->unit[i].joinable = 0;
             else
                 r = e == ETIMEDOUT ? -ETIMEDOUT : -e;
-        } else if (s->kind == CTXPROBE_IDLE_FIBER) {
+        } else if (s->kind == CTXPROBE_FOOTPRINT_FIBER) {
             ctxp_stack_free(&s->fiber[i].st);           /* safe on an already freed stack */
         }
         if (r && !rc)
@@ -349,21 +313,18 @@ int32_t ctxprobe_idle_reap(ctxprobe_idle *s, int64_t timeout_ms)
     return rc;
 }
 
-void ctxprobe_idle_free(ctxprobe_idle *s)
+void ctxprobe_footprint_free(ctxprobe_footprint *s)
 {
     if (!s)
         return;
-    ctxprobe_idle_release(s);
+    ctxprobe_footprint_release(s);
     for (int32_t i = 0; i < s->count; i++) {
-        if (s->kind == CTXPROBE_IDLE_PROCESS && s->unit[i].pid > 0) {
-            kill(s->unit[i].pid, SIGKILL);
-            while (waitpid(s->unit[i].pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-            s->unit[i].pid = 0;
-        } else if (s->kind == CTXPROBE_IDLE_THREAD && s->unit[i].joinable) {
+        if (s->kind == CTXPROBE_FOOTPRINT_PROCESS) {
+            ctxp_child_kill(&s->unit[i].child);
+        } else if (s->kind == CTXPROBE_FOOTPRINT_THREAD && s->unit[i].joinable) {
             pthread_join(s->unit[i].thread, NULL);      /* released: it returns promptly */
             s->unit[i].joinable = 0;
-        } else if (s->kind == CTXPROBE_IDLE_FIBER) {
+        } else if (s->kind == CTXPROBE_FOOTPRINT_FIBER) {
             ctxp_stack_free(&s->fiber[i].st);
         }
     }

@@ -21,11 +21,14 @@
  * of the words between them (catches wrong bytes). A pipe or socket must then read end-of-file:
  * no extra bytes.
  *
- * Process mode: the child is forked from the calling thread with all signals blocked (the handlers
- * it inherits are the JVM's; SIGPIPE blocked turns a closed reader into EPIPE), arms
- * PR_SET_PDEATHSIG(SIGKILL), runs only this file's writer (memcpy, write, futex) and leaves with
- * _exit. The caller polls waitpid while the reader runs, so a writer that dies aborts the reader
- * instead of leaving it waiting.
+ * Process mode: the child is forked from the calling thread through child.c (all signals blocked:
+ * the handlers it inherits are the JVM's, and SIGPIPE blocked turns a closed reader into EPIPE;
+ * PR_SET_PDEATHSIG(SIGKILL)), runs only this file's writer (memcpy, write, futex) and leaves with
+ * _exit. A partner watch notices the writer's death at once and aborts the reader instead of
+ * leaving it waiting.
+ *
+ * ctxprobe_ipc_bandwidth_run in steps, one function each: check the arguments, fill the pattern,
+ * open the channel, start the writer, run the reader, finish the writer, give the verdict, close.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,20 +36,18 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/ipc.h"
 #include "batch.h"
+#include "child.h"
 
 #define SLOTS 4                          /* ring depth: 4 x 64 KiB stays within a typical L2 */
 #define HDR_BYTES 4096                   /* the ring's counters, one page before the slots */
@@ -76,8 +77,13 @@ struct run {
     struct ring *ring;                             /* ring channels */
     char *slots;
     int rfd, wfd;                                  /* fd channels: reader's and writer's ends */
-    _Atomic int32_t reader_done;
     int32_t reader_rc, writer_rc;
+    int process;                                   /* the writer is a forked child */
+    pthread_t writer;                              /* the writer thread (SHM_THREADS) */
+    struct ctxp_child child;                       /* the writer process */
+    struct ctxp_watch watch;                       /* notices the writer process's end at once */
+    void *ring_map;                                /* MAP_FAILED when there is no ring */
+    size_t ring_len;
 };
 
 static long futex(struct ring *r, _Atomic uint32_t *w, int op, uint32_t val, const struct timespec *ts)
@@ -262,14 +268,13 @@ static void *reader_thread(void *arg)
     x->reader_rc = reader_body(x);
     if (x->reader_rc && x->ring)
         ring_abort(x->ring);
-    atomic_store(&x->reader_done, 1);
     return NULL;
 }
 
-static _Noreturn void child_main(struct run *x, pid_t parent)
+/* In the child (child.c ran the prelude): the writer's side only. 0 or 1 (failed). */
+static int writer_child(void *arg)
 {
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent)
-        _exit(2);
+    struct run *x = arg;
     if (x->rfd >= 0)
         close(x->rfd);
     int rc = writer_body(x);
@@ -277,7 +282,7 @@ static _Noreturn void child_main(struct run *x, pid_t parent)
         close(x->wfd);
     if (rc && x->ring)
         ring_abort(x->ring);
-    _exit(rc == 0 ? 0 : 1);
+    return rc == 0 ? 0 : 1;
 }
 
 static void close_fd(int *fd)
@@ -287,154 +292,164 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
-/* Waits for the child (the reader has finished or failed): status 0 -> 0, else -EPIPE. */
-static int reap(pid_t pid)
+/* On the watch thread, the moment the writer process ended: a writer that died or failed must
+ * not leave the reader waiting. */
+static void on_writer_end(void *arg, const struct ctxp_child_end *end)
 {
-    int status = 0;
-    int64_t deadline = batch_clock_ns(CLOCK_MONOTONIC) + (int64_t)REAP_MS * 1000000;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR)
-            return -errno;
-        if (r == 0 && batch_clock_ns(CLOCK_MONOTONIC) > deadline) {
-            kill(pid, SIGKILL);
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
-            return -ETIMEDOUT;
-        }
-        struct timespec ts = { 0, 1000000 };
-        nanosleep(&ts, NULL);
+    struct run *x = arg;
+    if (end->signal == 0 && end->exit_code == 0)
+        return;
+    x->writer_rc = -EPIPE;
+    if (x->ring)
+        ring_abort(x->ring);
+}
+
+static int args_ok(int32_t channel, int64_t msg_bytes, int64_t warmup, int64_t batches,
+                   int64_t bytes_per_batch, const int64_t *wall_ns)
+{
+    return channel >= CTXPROBE_IPC_SHM_THREADS && channel <= CTXPROBE_IPC_SHM_FUTEX &&
+           msg_bytes >= MSG_MIN && msg_bytes <= MSG_MAX && msg_bytes % 8 == 0 &&
+           bytes_per_batch >= msg_bytes && bytes_per_batch % msg_bytes == 0 &&
+           batch_args_check(warmup, batches, bytes_per_batch, wall_ns) == 0 &&
+           (warmup + batches) <= INT64_MAX / bytes_per_batch;
+}
+
+/* The writer's pattern buffer: every word between the stamps differs (xorshift); its sum is what
+ * the reader checks. 0 or -errno. */
+static int pattern_init(struct run *x)
+{
+    x->src = mmap(NULL, x->msg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (x->src == MAP_FAILED) {
+        x->src = NULL;
+        return -errno;
     }
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPIPE;
+    size_t words = x->msg / 8;
+    uint64_t v = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 1; i + 1 < words; i++) {
+        v ^= v << 13; v ^= v >> 7; v ^= v << 17;
+        x->src[i] = v;
+        x->pattern_sum += v;
+    }
+    return 0;
+}
+
+/* The ring (private for threads, MAP_SHARED for a child) or the pipe / socket pair. 0 or -errno. */
+static int channel_open(struct run *x)
+{
+    if (x->channel == CTXPROBE_IPC_SHM_THREADS || x->channel == CTXPROBE_IPC_SHM_FUTEX) {
+        x->ring_len = HDR_BYTES + SLOTS * x->msg;
+        x->ring_map = mmap(NULL, x->ring_len, PROT_READ | PROT_WRITE,
+                           (x->process ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
+        if (x->ring_map == MAP_FAILED)
+            return -errno;
+        x->ring = x->ring_map;
+        x->slots = (char *)x->ring_map + HDR_BYTES;
+        x->ring->futex_private = x->process ? 0 : FUTEX_PRIVATE_FLAG;
+        x->ring->spin = x->cpu_writer >= 0 && x->cpu_writer == x->cpu_reader ? 0 : SPIN_LOOKS;
+        return 0;
+    }
+    int p[2];
+    if (x->channel == CTXPROBE_IPC_PIPE ? pipe2(p, O_CLOEXEC)
+                                        : socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p))
+        return -errno;
+    x->rfd = p[0];
+    x->wfd = p[1];
+    return 0;
+}
+
+/* A writer thread, or a watched writer process (whose copy is then the only write end). */
+static int writer_start(struct run *x)
+{
+    if (!x->process)
+        return -pthread_create(&x->writer, NULL, writer_thread, x);
+    int rc = ctxp_child_fork(&x->child, CTXP_CHILD_PIDFD, writer_child, x);
+    if (rc)
+        return rc;
+    close_fd(&x->wfd);
+    rc = ctxp_child_watch(&x->watch, &x->child, on_writer_end, x);
+    return rc == -ENOSYS ? 0 : rc;                  /* no pidfd: the stall deadline still guards */
+}
+
+/* The reader thread, to its end. Closing the read end then gives a writer blocked on a full pipe
+ * EPIPE. An unstarted reader aborts the writer. */
+static int reader_run(struct run *x)
+{
+    pthread_t reader;
+    int rc = -pthread_create(&reader, NULL, reader_thread, x);
+    if (rc == 0) {
+        pthread_join(reader, NULL);
+        rc = x->reader_rc;
+    } else if (x->ring) {
+        ring_abort(x->ring);
+    }
+    close_fd(&x->rfd);
+    return rc;
+}
+
+/* Joins the writer thread, or unwatches and reaps the writer process (SIGKILL after REAP_MS). */
+static void writer_finish(struct run *x, int reader_rc)
+{
+    if (!x->process) {
+        pthread_join(x->writer, NULL);
+        return;
+    }
+    if (reader_rc && x->ring)
+        ring_abort(x->ring);
+    ctxp_child_unwatch(&x->watch);
+    int status = 0;
+    int rc = ctxp_child_reap(&x->child, batch_clock_ns(CLOCK_MONOTONIC) + (int64_t)REAP_MS * 1000000,
+                             &status);
+    if (rc == 0)
+        rc = ctxp_child_status_ok(status);
+    if (rc && !x->writer_rc)
+        x->writer_rc = rc;
+}
+
+/* The reader's own verdict first (-EBADMSG means wrong bytes); then a writer that failed. */
+static int verdict(int reader_rc, int writer_rc)
+{
+    if (reader_rc == 0 && writer_rc)
+        return writer_rc == -ETIMEDOUT ? -ETIMEDOUT : -EPIPE;
+    if ((reader_rc == -ECANCELED || reader_rc == -EPIPE) && writer_rc)
+        return -EPIPE;
+    return reader_rc;
+}
+
+static void channel_close(struct run *x)
+{
+    close_fd(&x->rfd);
+    close_fd(&x->wfd);
+    if (x->ring_map != MAP_FAILED)
+        munmap(x->ring_map, x->ring_len);
+    if (x->src)
+        munmap(x->src, x->msg);
 }
 
 int32_t ctxprobe_ipc_bandwidth_run(int32_t channel, int32_t cpu_writer, int32_t cpu_reader,
                                    int64_t msg_bytes, int64_t warmup, int64_t batches,
                                    int64_t bytes_per_batch, int64_t *wall_ns)
 {
-    if (channel < CTXPROBE_IPC_SHM_THREADS || channel > CTXPROBE_IPC_SHM_FUTEX ||
-        msg_bytes < MSG_MIN || msg_bytes > MSG_MAX || msg_bytes % 8 != 0 ||
-        bytes_per_batch < msg_bytes || bytes_per_batch % msg_bytes != 0 ||
-        batch_args_check(warmup, batches, bytes_per_batch, wall_ns) != 0 ||
-        (warmup + batches) > INT64_MAX / bytes_per_batch)
+    if (!args_ok(channel, msg_bytes, warmup, batches, bytes_per_batch, wall_ns))
         return -EINVAL;
-    int process = channel != CTXPROBE_IPC_SHM_THREADS;
-    int use_ring = channel == CTXPROBE_IPC_SHM_THREADS || channel == CTXPROBE_IPC_SHM_FUTEX;
     struct run x = {
         .channel = channel, .cpu_writer = cpu_writer, .cpu_reader = cpu_reader,
         .msg = (size_t)msg_bytes, .warmup = warmup, .batches = batches,
         .per_batch = bytes_per_batch / msg_bytes, .wall_ns = wall_ns, .rfd = -1, .wfd = -1,
+        .process = channel != CTXPROBE_IPC_SHM_THREADS, .ring_map = MAP_FAILED,
     };
-    int rc = 0;
-    void *ring_map = MAP_FAILED;
-    size_t ring_len = HDR_BYTES + SLOTS * x.msg;
-
-    x.src = mmap(NULL, x.msg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (x.src == MAP_FAILED)
-        return -errno;
-    size_t words = x.msg / 8;
-    uint64_t v = 0x9E3779B97F4A7C15ull;
-    for (size_t i = 1; i + 1 < words; i++) {       /* xorshift: every word differs */
-        v ^= v << 13; v ^= v >> 7; v ^= v << 17;
-        x.src[i] = v;
-        x.pattern_sum += v;
+    int rc = pattern_init(&x);
+    if (rc == 0)
+        rc = channel_open(&x);
+    if (rc == 0)
+        rc = writer_start(&x);
+    if (rc == 0) {
+        rc = reader_run(&x);
+        writer_finish(&x, rc);
+        rc = verdict(rc, x.writer_rc);
+    } else if (x.process) {
+        ctxp_child_unwatch(&x.watch);
+        ctxp_child_kill(&x.child);          /* a writer forked before the watch failed */
     }
-
-    if (use_ring) {
-        ring_map = mmap(NULL, ring_len, PROT_READ | PROT_WRITE,
-                        (process ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
-        if (ring_map == MAP_FAILED) {
-            rc = -errno;
-            goto out;
-        }
-        x.ring = ring_map;
-        x.slots = (char *)ring_map + HDR_BYTES;
-        x.ring->futex_private = process ? 0 : FUTEX_PRIVATE_FLAG;
-        x.ring->spin = cpu_writer >= 0 && cpu_writer == cpu_reader ? 0 : SPIN_LOOKS;
-    } else {
-        int p[2];
-        if (channel == CTXPROBE_IPC_PIPE ? pipe2(p, O_CLOEXEC)
-                                         : socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p)) {
-            rc = -errno;
-            goto out;
-        }
-        x.rfd = p[0];
-        x.wfd = p[1];
-    }
-
-    pthread_t writer, reader;
-    pid_t child = 0;
-    if (process) {
-        sigset_t all, old;
-        sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &old);
-        pid_t parent = getpid();
-        child = _Fork();                           /* no atfork handlers run in the JVM */
-        if (child == 0)
-            child_main(&x, parent);
-        int err = errno;
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-        if (child < 0) {
-            rc = -err;
-            goto out;
-        }
-        close_fd(&x.wfd);                          /* the child's copy is the only write end */
-    } else if ((rc = -pthread_create(&writer, NULL, writer_thread, &x)) != 0) {
-        goto out;
-    }
-
-    int reader_started = (rc = -pthread_create(&reader, NULL, reader_thread, &x)) == 0;
-    if (!reader_started) {
-        if (x.ring)
-            ring_abort(x.ring);
-        close_fd(&x.rfd);
-    }
-    if (reader_started && process) {
-        /* While the reader runs: a writer that dies or fails must not leave it waiting. */
-        int status;
-        while (!atomic_load(&x.reader_done)) {
-            pid_t r = waitpid(child, &status, WNOHANG);
-            if (r == child) {
-                child = 0;
-                if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-                    x.writer_rc = -EPIPE;
-                    if (x.ring)
-                        ring_abort(x.ring);
-                }
-                break;
-            }
-            struct timespec ts = { 0, 5000000 };
-            nanosleep(&ts, NULL);
-        }
-    }
-    if (reader_started) {
-        pthread_join(reader, NULL);
-        rc = x.reader_rc;
-    }
-    close_fd(&x.rfd);                              /* a writer blocked on a full pipe gets EPIPE */
-    if (process) {
-        if (child > 0) {
-            if (rc && x.ring)
-                ring_abort(x.ring);
-            int wrc = reap(child);
-            if (wrc && !x.writer_rc)
-                x.writer_rc = wrc;
-        }
-    } else {
-        pthread_join(writer, NULL);
-    }
-    /* The reader's own verdict first (-EBADMSG means wrong bytes); then a writer that failed. */
-    if (rc == 0 && x.writer_rc)
-        rc = x.writer_rc == -ETIMEDOUT ? -ETIMEDOUT : -EPIPE;
-    else if ((rc == -ECANCELED || rc == -EPIPE) && x.writer_rc)
-        rc = -EPIPE;
-out:
-    close_fd(&x.rfd);
-    close_fd(&x.wfd);
-    if (ring_map != MAP_FAILED)
-        munmap(ring_map, ring_len);
-    munmap(x.src, x.msg);
+    channel_close(&x);
     return rc;
 }

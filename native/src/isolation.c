@@ -3,12 +3,14 @@
  * from the calling thread; inside it, one of two tasks (grandchild processes, pthreads, or fibers on
  * one thread) stores through a NULL pointer. The caller (the JVM) only ever waits and reaps.
  *
- * The sacrificial process: PR_SET_PDEATHSIG(SIGKILL) (+ getppid check), core dumps off
+ * The sacrificial process and the grandchildren are forked through child.c (all signals blocked,
+ * PR_SET_PDEATHSIG(SIGKILL) + getppid check). The sacrificial process turns core dumps off
  * (RLIMIT_CORE 0 and PR_SET_DUMPABLE 0, inherited by its grandchildren: no core file anywhere),
- * SIGSEGV reset to SIG_DFL and unblocked (the handler it inherited is the JVM's, which must never
- * run here). It is forked with glibc's fork(), not _Fork(): the thread scenario calls
- * pthread_create in the child, which needs the malloc and thread-stack bookkeeping that fork()
- * resets in a child of a multi-threaded process; all signals stay blocked across it.
+ * resets SIGSEGV to SIG_DFL and unblocks it (the handler it inherited is the JVM's, which must never
+ * run here). A grandchild keeps SIGSEGV blocked: a fault with SIGSEGV blocked is still fatal (the
+ * kernel unblocks it and applies the default). Forks use glibc's fork(), not _Fork(): the thread
+ * scenario calls pthread_create in the child, which needs the malloc and thread-stack bookkeeping
+ * that fork() resets in a child of a multi-threaded process.
  *
  * Timing: the faulting task writes CLOCK_MONOTONIC into the shared mapping right before its store;
  * the noticer reads CLOCK_MONOTONIC right after waitpid returns (the sacrificial process for a
@@ -17,7 +19,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -31,8 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/isolation.h"
 #include "batch.h"
+#include "child.h"
 #include "fiber_switch.h"
 
 #define DEADLINE_MS 30000
@@ -85,56 +87,46 @@ static _Noreturn void setup_failed(int err)
 
 /* ---- child-process: grandchildren ------------------------------------------------------------- */
 
-static pid_t fork_grandchild(int faulter)
+/* A grandchild's body (child.c ran the prelude): fault, or announce itself and wait for SIGKILL. */
+static int grandchild_body(void *faulter)
 {
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent)
-        _exit(2);
     if (faulter)
         fault();
     sibling_announce();
     for (;;)
-        pause();                         /* all signals but SIGSEGV blocked: SIGKILL ends it */
+        pause();                         /* all signals blocked: SIGKILL ends it */
+    return 0;                            /* not reached */
 }
 
 static _Noreturn void scenario_child_process(void)
 {
-    pid_t sibling = fork_grandchild(0);
-    if (sibling < 0)
-        setup_failed(-errno);
+    struct ctxp_child sibling, faulter;
+    int rc = ctxp_child_fork(&sibling, CTXP_CHILD_LIBC_FORK, grandchild_body, NULL);
+    if (rc)
+        setup_failed(rc);
     if (wait_sibling() != 0) {
-        kill(sibling, SIGKILL);
-        waitpid(sibling, NULL, 0);
+        ctxp_child_kill(&sibling);
         setup_failed(-ETIMEDOUT);
     }
     int32_t bits = CTXPROBE_ISO_SIBLING_RAN;
-    pid_t faulter = fork_grandchild(1);
-    if (faulter < 0) {
-        int err = -errno;
-        kill(sibling, SIGKILL);
-        waitpid(sibling, NULL, 0);
-        setup_failed(err);
+    if ((rc = ctxp_child_fork(&faulter, CTXP_CHILD_LIBC_FORK, grandchild_body, (void *)1)) != 0) {
+        ctxp_child_kill(&sibling);
+        setup_failed(rc);
     }
     int status = 0;
-    while (waitpid(faulter, &status, 0) < 0 && errno == EINTR)
-        ;
-    int64_t notice = batch_clock_ns(CLOCK_MONOTONIC);
+    ctxp_child_reap(&faulter, CTXP_NO_DEADLINE, &status);
+    int64_t notice = faulter.reaped_ns;
     if (WIFSIGNALED(status)) {
         bits |= CTXPROBE_ISO_FAULTER_KILLED;
         atomic_store(&sh->signal, WTERMSIG(status));
     }
     /* Alive: the process exists (kill 0) and has not exited (a zombie would pass kill 0). */
-    if (kill(sibling, 0) == 0 && waitpid(sibling, NULL, WNOHANG) == 0)
+    if (kill(sibling.pid, 0) == 0 && waitpid(sibling.pid, NULL, WNOHANG) == 0)
         bits |= CTXPROBE_ISO_SIBLING_SURVIVED;
     bits |= CTXPROBE_ISO_PARENT_SURVIVED;    /* this very code runs after the fault */
     atomic_store(&sh->notice_ns, notice);
     atomic_store(&sh->bits, bits);
-    kill(sibling, SIGKILL);
-    while (waitpid(sibling, NULL, 0) < 0 && errno == EINTR)
-        ;
+    ctxp_child_kill(&sibling);
     _exit(0);
 }
 
@@ -210,10 +202,17 @@ static _Noreturn void scenario_fiber(void)
 
 /* ---- the sacrificial process and the caller ---------------------------------------------------- */
 
-static _Noreturn void sacrificial_main(int32_t scenario, pid_t parent)
+struct sacrificial_arg {
+    int32_t scenario;
+    struct shared *map;
+};
+
+/* The sacrificial process's body (child.c ran the prelude); never returns. */
+static int sacrificial_body(void *arg)
 {
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent)
-        _exit(2);
+    const struct sacrificial_arg *a = arg;
+    int32_t scenario = a->scenario;
+    sh = a->map;
     struct rlimit none = { 0, 0 };
     if (setrlimit(RLIMIT_CORE, &none) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
         setup_failed(-errno);
@@ -230,44 +229,43 @@ static _Noreturn void sacrificial_main(int32_t scenario, pid_t parent)
     case CTXPROBE_ISO_THREAD:        scenario_thread();
     default:                         scenario_fiber();
     }
+    return 0;                            /* not reached */
 }
 
-/* Waits for pid to exit, at most until deadline (then SIGKILL). Sleeps on a pidfd where the kernel
- * has pidfd_open (5.3+), so the wake-up follows the exit at once; otherwise polls. 0 or -ETIMEDOUT;
- * *status and *notice (CLOCK_MONOTONIC right after the reap) are set either way. */
-static int wait_child(pid_t pid, int64_t deadline, int *status, int64_t *notice)
+/* What the caller learns from the sacrificial process's end and the shared page: 0 or -errno,
+ * with *bits, *signal and *notice (the noticer's clock read) completed. */
+static int outcome(int32_t scenario, int rc, int status, pid_t pid, const struct shared *map,
+                   int32_t *bits, int32_t *signal, int64_t *notice)
 {
-    int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    int rc = 0;
-    for (;;) {
-        pid_t r = waitpid(pid, status, WNOHANG);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR) {
-            rc = -errno;
-            break;
-        }
-        int64_t left = deadline - batch_clock_ns(CLOCK_MONOTONIC);
-        if (r == 0 && left <= 0) {
-            kill(pid, SIGKILL);
-            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-                ;
-            rc = -ETIMEDOUT;
-            break;
-        }
-        if (pfd >= 0) {
-            struct pollfd p = { .fd = pfd, .events = POLLIN };
-            int ms = left / 1000000 > 1000 ? 1000 : (int)(left / 1000000) + 1;
-            poll(&p, 1, ms);
-        } else {
-            struct timespec ts = { 0, 200000 };
-            nanosleep(&ts, NULL);
+    int64_t fault_ns = atomic_load(&map->fault_ns);
+    if (rc == 0) {
+        if (WIFSIGNALED(status)) {
+            *bits |= CTXPROBE_ISO_PROCESS_KILLED;
+            if (scenario != CTXPROBE_ISO_CHILD_PROCESS) {
+                *bits |= CTXPROBE_ISO_FAULTER_KILLED;
+                *signal = WTERMSIG(status);
+            }
+        } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+            rc = atomic_load(&map->error) ? atomic_load(&map->error) : -EPROTO;
         }
     }
-    *notice = batch_clock_ns(CLOCK_MONOTONIC);
-    if (pfd >= 0)
-        close(pfd);
-    return rc;
+    if (rc == 0 && fault_ns == 0)
+        rc = -EPROTO;                    /* the process ended before the fault */
+    if (rc != 0)
+        return rc;
+    if (scenario == CTXPROBE_ISO_CHILD_PROCESS) {
+        *signal = atomic_load(&map->signal);
+        *notice = atomic_load(&map->notice_ns);
+        if (!(*bits & CTXPROBE_ISO_PROCESS_KILLED) && *notice == 0)
+            return -EPROTO;
+    } else if (!(*bits & CTXPROBE_ISO_PROCESS_KILLED)) {
+        return -EPROTO;
+    }
+    /* The sibling thread after the process died: gone with it (tgkill finds no such task). */
+    int32_t tid = atomic_load(&map->sibling_tid);
+    if (scenario == CTXPROBE_ISO_THREAD && tid > 0 && syscall(SYS_tgkill, pid, tid, 0) == 0)
+        *bits |= CTXPROBE_ISO_SIBLING_SURVIVED;
+    return 0;
 }
 
 int32_t ctxprobe_isolation_run(int32_t scenario, int64_t *notice_ns, int32_t *outcome_bits,
@@ -281,56 +279,21 @@ int32_t ctxprobe_isolation_run(int32_t scenario, int64_t *notice_ns, int32_t *ou
     if (map == MAP_FAILED)
         return -errno;
     int64_t deadline = batch_clock_ns(CLOCK_MONOTONIC) + (int64_t)DEADLINE_MS * 1000000;
-
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        sh = map;
-        sacrificial_main(scenario, parent);
-    }
-    int err = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (pid < 0) {
+    struct sacrificial_arg arg = { scenario, map };
+    struct ctxp_child c;
+    int rc = ctxp_child_fork(&c, CTXP_CHILD_PIDFD | CTXP_CHILD_LIBC_FORK, sacrificial_body, &arg);
+    if (rc) {
         munmap(map, sizeof *map);
-        return -err;
+        return rc;
     }
-
+    pid_t pid = c.pid;
     int status = 0;
-    int64_t notice = 0;
-    int rc = wait_child(pid, deadline, &status, &notice);
-    int32_t bits = atomic_load(&map->bits);
+    rc = ctxp_child_reap(&c, deadline, &status);     /* sleeps on the pidfd: woken at the exit */
+    int64_t notice = c.reaped_ns;
     int64_t fault_ns = atomic_load(&map->fault_ns);
+    int32_t bits = atomic_load(&map->bits);
     *signal = 0;
-    if (rc == 0) {
-        if (WIFSIGNALED(status)) {
-            bits |= CTXPROBE_ISO_PROCESS_KILLED;
-            if (scenario != CTXPROBE_ISO_CHILD_PROCESS) {
-                bits |= CTXPROBE_ISO_FAULTER_KILLED;
-                *signal = WTERMSIG(status);
-            }
-        } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-            rc = atomic_load(&map->error) ? atomic_load(&map->error) : -EPROTO;
-        }
-    }
-    if (rc == 0 && fault_ns == 0)
-        rc = -EPROTO;                    /* the process ended before the fault */
-    if (rc == 0) {
-        if (scenario == CTXPROBE_ISO_CHILD_PROCESS) {
-            *signal = atomic_load(&map->signal);
-            notice = atomic_load(&map->notice_ns);
-            if (!(bits & CTXPROBE_ISO_PROCESS_KILLED) && notice == 0)
-                rc = -EPROTO;
-        } else if (!(bits & CTXPROBE_ISO_PROCESS_KILLED)) {
-            rc = -EPROTO;
-        }
-        /* The sibling thread after the process died: gone with it (tgkill finds no such task). */
-        int32_t tid = atomic_load(&map->sibling_tid);
-        if (scenario == CTXPROBE_ISO_THREAD && tid > 0 && syscall(SYS_tgkill, pid, tid, 0) == 0)
-            bits |= CTXPROBE_ISO_SIBLING_SURVIVED;
-    }
+    rc = outcome(scenario, rc, status, pid, map, &bits, signal, &notice);
     *notice_ns = rc == 0 && notice > 0 ? notice - fault_ns : 0;
     *outcome_bits = bits;
     munmap(map, sizeof *map);

@@ -26,11 +26,11 @@
  * "hold" is the work done while holding the token: nothing, or (CTXPROBE_PP_FIBER) one resume of
  * the shared fiber, which switches straight back to the side that resumed it.
  *
- * Process mode: the object and its samples are one MAP_SHARED mapping, futexes are shared. The
- * forked child runs the same side body as a thread, with all signals blocked (the parent's handlers
- * are the JVM's), only async-signal-safe calls, and leaves with _exit. Perf counter fds handed over
- * with _set_counter_fd exist only in the parent: go() passes them to a forked side over a
- * socketpair (SCM_RIGHTS), which the child reads once it sees go.
+ * Process mode (one side forked through child.c, watched, reaped) lives in pp_process.c.
+ *
+ * Driven from C: tlb.switch uses the same object and mechanism for its round-trip events — the
+ * partner runs pp_echo (answer every round trip until aborted), the caller's thread calls
+ * pp_drive_round_trip once per event.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,8 +42,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,7 +68,7 @@ static const struct timespec wait_slice = { WAIT_SLICE_S, 0 };
 
 /* ---- the loop ------------------------------------------------------------------------------- */
 
-static void fail(struct ctxprobe_pingpong *pp, int32_t err)
+void pp_fail(struct ctxprobe_pingpong *pp, int32_t err)
 {
     int32_t zero = 0;
     atomic_compare_exchange_strong(&pp->error, &zero, err);   /* the first error wins */
@@ -162,7 +160,8 @@ static int run_side(struct pp_side *s, const int32_t *fds)
         for (int64_t i = 0; i < pp->ops; i++) {
             if ((rc = round_trip(pp, s)) != 0)
                 return rc;
-            s->round_trips++;                                   /* the one line that counts */
+            __atomic_store_n(&s->round_trips, s->round_trips + 1,   /* the one line that counts */
+                             __ATOMIC_RELAXED);
         }
         if (side == 0)
             batch_end(&e, b, pp->samples, NULL);
@@ -184,39 +183,9 @@ static int run_side(struct pp_side *s, const int32_t *fds)
     return pp->mech->wake(pp, 1);
 }
 
-/* A forked side's counter fds: the message go() sent (slot numbers as data, fds as SCM_RIGHTS).
- * Non-blocking: go() sends before it sets go, so the message is there or was never sent. */
-static void recv_counter_fds(int sock, int32_t fds[CTXPROBE_COUNTER_SLOTS])
-{
-    int32_t slots[CTXPROBE_COUNTER_SLOTS];
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int) * CTXPROBE_COUNTER_SLOTS)];
-    } u;
-    struct iovec iov = { slots, sizeof slots };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-                         .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-    if (recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != (ssize_t)sizeof slots)
-        return;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-        return;
-    int got[CTXPROBE_COUNTER_SLOTS];
-    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    if (n > CTXPROBE_COUNTER_SLOTS)
-        n = CTXPROBE_COUNTER_SLOTS;
-    memcpy(got, CMSG_DATA(c), n * sizeof(int));
-    for (size_t i = 0; i < n; i++) {
-        if (slots[i] >= 0 && slots[i] < CTXPROBE_COUNTER_SLOTS && fds[slots[i]] < 0)
-            fds[slots[i]] = got[i];
-        else
-            close(got[i]);
-    }
-}
-
 /* The body of one side, thread or forked child: name, publish the tid, report ready, wait for go,
  * run. sock >= 0 only in a forked child. Returns 0 or the side's -errno (already recorded). */
-static int side_body(struct pp_side *s, int sock)
+int pp_side_body(struct pp_side *s, int sock)
 {
     struct ctxprobe_pingpong *pp = s->pp;
     int rc = 0;
@@ -225,7 +194,7 @@ static int side_body(struct pp_side *s, int sock)
         rc = -errno;
     atomic_store(&s->tid, (int32_t)gettid());
     if (rc)
-        fail(pp, rc);
+        pp_fail(pp, rc);
     atomic_fetch_add(&pp->ready, 1);
     pp_futex_wake_all(pp, &pp->ready);
     if (rc)
@@ -236,11 +205,11 @@ static int side_body(struct pp_side *s, int sock)
     for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++)
         fds[k] = sock >= 0 ? -1 : s->counter_fd[k];
     if (rc == 0 && sock >= 0)
-        recv_counter_fds(sock, fds);
+        pp_recv_counter_fds(sock, fds);
     if (rc == 0)
         rc = run_side(s, fds);
     if (rc)
-        fail(pp, rc);
+        pp_fail(pp, rc);
     if (sock >= 0)
         for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++)
             if (fds[k] >= 0)
@@ -251,111 +220,14 @@ static int side_body(struct pp_side *s, int sock)
 void *ctxprobe_pingpong_main(void *arg)
 {
     struct pp_side *s = arg;
-    side_body(s, -1);
+    pp_side_body(s, -1);
     return NULL;
-}
-
-/* ---- process mode ----------------------------------------------------------------------------- */
-
-/* In the child: async-signal-safe calls only, never returns. Exit status 0 for a completed or
- * aborted run, 1 for a failure of its own (recorded in the shared object first). */
-static _Noreturn void child_main(struct pp_side *s, pid_t parent, int sock)
-{
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
-        fail(s->pp, -errno);
-        _exit(1);
-    }
-    if (getppid() != parent)          /* the parent died before PDEATHSIG was armed */
-        _exit(1);
-    int rc = side_body(s, sock);
-    _exit(rc == 0 || rc == -ECANCELED ? 0 : 1);
-}
-
-int32_t ctxprobe_pingpong_fork(ctxprobe_pingpong *pp, int32_t side)
-{
-    if (!pp || (side != 0 && side != 1) || !(pp->flags & CTXPROBE_PP_PROCESS))
-        return -EINVAL;
-    struct pp_side *s = &pp->side[side];
-    if (s->child != 0 || atomic_load(&s->tid) != 0)
-        return -EBUSY;                                  /* this side already runs somewhere */
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-        return -errno;
-
-    /* All signals blocked across the fork: the child keeps them blocked (the handlers it inherits
-     * are the caller's, e.g. HotSpot's); SIGKILL still ends it. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pid_t parent = getpid();
-    pid_t pid = _Fork();                                /* no atfork handlers run */
-    if (pid == 0)
-        child_main(s, parent, sv[1]);
-    int err = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    close(sv[1]);
-    if (pid < 0) {
-        close(sv[0]);
-        return -err;
-    }
-    s->child = pid;
-    s->sock = sv[0];
-    return pid;
-}
-
-static void close_sock(struct pp_side *s)
-{
-    if (s->sock >= 0)
-        close(s->sock);
-    s->sock = -1;
-}
-
-int32_t ctxprobe_pingpong_reap(ctxprobe_pingpong *pp, int32_t side, int64_t timeout_ms)
-{
-    if (!pp || (side != 0 && side != 1) || timeout_ms < 0)
-        return -EINVAL;
-    struct pp_side *s = &pp->side[side];
-    pid_t pid = s->child;
-    if (pid <= 0)
-        return -ECHILD;
-
-    int status = 0, killed = 0;
-    int64_t deadline = batch_clock_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000;
-    long nap = 20000;                                   /* ns, doubling up to 5 ms */
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR) {                  /* reaped elsewhere: nothing to report */
-            int rc = -errno;
-            s->child = 0;
-            close_sock(s);
-            return rc;
-        }
-        if (r == 0 && batch_clock_ns(CLOCK_MONOTONIC) >= deadline) {
-            kill(pid, SIGKILL);
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
-            killed = 1;
-            break;
-        }
-        struct timespec ts = { 0, nap };
-        nanosleep(&ts, NULL);
-        if (nap < 5000000)
-            nap *= 2;
-    }
-    s->child = 0;
-    close_sock(s);
-    if (!killed && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return 0;
-    fail(pp, -EPIPE);                 /* records -EPIPE (first error wins), releases the other side */
-    return killed ? -ETIMEDOUT : -EPIPE;
 }
 
 /* ---- the object ----------------------------------------------------------------------------- */
 
-static ctxprobe_pingpong *create(int32_t mechanism, int32_t flags, int64_t warmup, int64_t batches,
-                                 int64_t ops, int *err)
+ctxprobe_pingpong *pp_create(int32_t mechanism, int32_t flags, int64_t warmup, int64_t batches,
+                             int64_t ops, int *err)
 {
     const struct pp_mech *m = find_mech(mechanism);
     *err = -EINVAL;
@@ -387,12 +259,14 @@ static ctxprobe_pingpong *create(int32_t mechanism, int32_t flags, int64_t warmu
     pp->warmup = warmup;
     pp->batches = batches;
     pp->ops = ops;
+    pp->echo_cpu = -1;
     for (int i = 0; i < PP_MFDS; i++)
         pp->mfd[i] = -1;
     for (int i = 0; i < 2; i++) {
         pp->side[i].pp = pp;
         pp->side[i].side = i;
         pp->side[i].sock = -1;
+        pp->side[i].child.pidfd = -1;
         for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++)
             pp->side[i].counter_fd[k] = -1;
     }
@@ -412,17 +286,11 @@ static ctxprobe_pingpong *create(int32_t mechanism, int32_t flags, int64_t warmu
     return pp;
 }
 
-ctxprobe_pingpong *ctxprobe_pingpong_new2(int32_t mechanism, int32_t flags, int64_t warmup,
-                                          int64_t batches, int64_t ops)
+ctxprobe_pingpong *ctxprobe_pingpong_new(int32_t mechanism, int32_t flags, int64_t warmup,
+                                         int64_t batches, int64_t ops)
 {
     int err;
-    return create(mechanism, flags, warmup, batches, ops, &err);
-}
-
-ctxprobe_pingpong *ctxprobe_pingpong_new(int32_t mechanism, int64_t warmup, int64_t batches,
-                                         int64_t ops)
-{
-    return ctxprobe_pingpong_new2(mechanism, 0, warmup, batches, ops);
+    return pp_create(mechanism, flags, warmup, batches, ops, &err);
 }
 
 static int side_ok(const ctxprobe_pingpong *pp, int32_t side)
@@ -474,45 +342,13 @@ int32_t ctxprobe_pingpong_set_counter_fd(ctxprobe_pingpong *pp, int32_t side, in
     return 0;
 }
 
-/* A forked side's counter fds travel to the child as SCM_RIGHTS, slot numbers as data. A failed
- * send leaves that child without counters (its deltas read -1), as a failed read would. */
-static void send_counter_fds(struct pp_side *s)
-{
-    int32_t slots[CTXPROBE_COUNTER_SLOTS];
-    int fds[CTXPROBE_COUNTER_SLOTS];
-    size_t n = 0;
-    for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++) {
-        slots[k] = -1;
-        if (s->counter_fd[k] >= 0) {
-            fds[n] = s->counter_fd[k];
-            slots[n++] = k;
-        }
-    }
-    if (n == 0)
-        return;
-    union {
-        struct cmsghdr h;
-        char buf[CMSG_SPACE(sizeof(int) * CTXPROBE_COUNTER_SLOTS)];
-    } u;
-    memset(&u, 0, sizeof u);
-    struct iovec iov = { slots, sizeof slots };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-                         .msg_control = u.buf, .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(n * sizeof(int));
-    memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-    (void)sendmsg(s->sock, &mh, MSG_NOSIGNAL);
-}
-
 void ctxprobe_pingpong_go(ctxprobe_pingpong *pp)
 {
     if (!pp || atomic_load(&pp->go))
         return;
     for (int i = 0; i < 2; i++)
         if (pp->side[i].sock >= 0)
-            send_counter_fds(&pp->side[i]);
+            pp_send_counter_fds(&pp->side[i]);
     atomic_store(&pp->go, 1);
     pp_futex_wake_all(pp, &pp->go);
 }
@@ -530,6 +366,14 @@ void ctxprobe_pingpong_abort(ctxprobe_pingpong *pp)
 int32_t ctxprobe_pingpong_error(ctxprobe_pingpong *pp)
 {
     return pp ? atomic_load(&pp->error) : -EINVAL;
+}
+
+/* The other side may still be counting: a plain read of a value only that side writes. */
+int64_t ctxprobe_pingpong_round_trips(ctxprobe_pingpong *pp, int32_t side)
+{
+    if (!side_ok(pp, side))
+        return -EINVAL;
+    return __atomic_load_n(&pp->side[side].round_trips, __ATOMIC_RELAXED);
 }
 
 /* 0 and batches values copied; -EINVAL for NULL arguments; -ENODATA if side 0 did not finish its
@@ -575,12 +419,12 @@ int64_t ctxprobe_pingpong_counter_delta(ctxprobe_pingpong *pp, int32_t side, int
 /* which: 0 = ru_nvcsw, 1 = ru_nivcsw. -1 for a bad side or which, or missing snapshots. */
 int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which)
 {
-    if (!side_ok(pp, side) || (which != 0 && which != 1))
+    if (!side_ok(pp, side) || (which != CTXPROBE_RUSAGE_NVCSW && which != CTXPROBE_RUSAGE_NIVCSW))
         return -1;
     struct pp_side *s = &pp->side[side];
     if (!snaps_valid(s))
         return -1;
-    return which == 0 ? s->at[1].nvcsw - s->at[0].nvcsw : s->at[1].nivcsw - s->at[0].nivcsw;
+    return which == CTXPROBE_RUSAGE_NVCSW ? s->at[1].nvcsw - s->at[0].nvcsw : s->at[1].nivcsw - s->at[0].nivcsw;
 }
 
 /* The caller guarantees both threads have been joined (or were never created) and forked sides
@@ -589,15 +433,8 @@ void ctxprobe_pingpong_free(ctxprobe_pingpong *pp)
 {
     if (!pp)
         return;
-    for (int i = 0; i < 2; i++) {
-        struct pp_side *s = &pp->side[i];
-        if (s->child > 0) {
-            kill(s->child, SIGKILL);
-            while (waitpid(s->child, NULL, 0) < 0 && errno == EINTR)
-                ;
-        }
-        close_sock(s);
-    }
+    for (int i = 0; i < 2; i++)
+        pp_release_child(&pp->side[i]);
     if (pp->mech->fini)
         pp->mech->fini(pp);
     ctxp_stack_free(&pp->fiber_stack);
@@ -615,7 +452,7 @@ int32_t ctxprobe_mechanism_solo_run(int32_t mechanism, int64_t warmup, int64_t b
     int rc = batch_args_check(warmup, batches, ops, wall_ns);
     if (rc)
         return rc;
-    struct ctxprobe_pingpong *pp = create(mechanism, 0, 0, 1, 1, &rc);  /* the mechanism's objects */
+    struct ctxprobe_pingpong *pp = pp_create(mechanism, 0, 0, 1, 1, &rc);  /* the mechanism's objects */
     if (!pp)
         return rc;
     for (int64_t b = -warmup; b < batches; b++) {
@@ -628,4 +465,39 @@ int32_t ctxprobe_mechanism_solo_run(int32_t mechanism, int64_t warmup, int64_t b
     }
     ctxprobe_pingpong_free(pp);
     return rc;
+}
+
+/* ---- driven from C (tlb.switch) ---------------------------------------------------------------- */
+
+int pp_echo(struct pp_side *s, int sock)
+{
+    (void)sock;
+    struct ctxprobe_pingpong *pp = s->pp;
+    const struct pp_mech *m = pp->mech;
+    int rc = 0;
+    if (pp->echo_cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(pp->echo_cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0)
+            rc = -errno;
+    }
+    atomic_store(&s->tid, (int32_t)gettid());
+    while (rc == 0 && (rc = m->wait(pp, s->side)) == 0 && (rc = m->wake(pp, s->side)) == 0)
+        __atomic_store_n(&s->round_trips, s->round_trips + 1, __ATOMIC_RELAXED);
+    if (rc == -ECANCELED)
+        return 0;                                   /* stopped by the driver's abort */
+    pp_fail(pp, rc);
+    return rc;
+}
+
+void *pp_echo_main(void *side)
+{
+    pp_echo(side, -1);
+    return NULL;
+}
+
+int pp_drive_round_trip(struct ctxprobe_pingpong *pp)
+{
+    return round_trip(pp, &pp->side[0]);
 }

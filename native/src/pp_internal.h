@@ -1,5 +1,7 @@
 /*
- * pp_internal.h — internal to pingpong.c and its mechanisms (pp_mech_*.c); not part of the ABI.
+ * pp_internal.h — internal to the ping-pong object: pingpong.c (object, loop, accessors),
+ * pp_process.c (process mode), the mechanisms (pp_mech_*.c), and tlb_switch.c, which drives the
+ * object from C (pp_echo, pp_drive_round_trip); not part of the ABI.
  * The C tests include it to read test-only fields (fiber_runs) straight from the object; no symbol
  * is exported for that.
  *
@@ -20,7 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/pingpong.h"
+#include "child.h"
 #include "fiber_switch.h"
 
 struct ctxprobe_pingpong;
@@ -60,8 +63,11 @@ struct pp_side {
     int64_t round_trips;                     /* measured round trips this side completed */
     struct pp_snap at[2];                    /* 0: before the first measured, 1: after the last */
     _Atomic int32_t at_valid[2];
-    /* process mode (parent's bookkeeping) */
-    pid_t   child;                           /* forked child running this side, 0 if none */
+    /* process mode (parent's bookkeeping, pp_process.c) */
+    struct ctxp_child child;                 /* forked child running this side; pid 0 if none */
+    struct ctxp_watch watch;                 /* notices the child's end at once */
+    struct ctxp_child_end end;               /* how the child ended (watch or reap) */
+    int     forked;                          /* a child was forked for this side */
     int     sock;                            /* parent's end of the child's counter-fd socket, -1 */
     /* fiber mode */
     void   *sched_sp;                        /* this side's context while the fiber runs */
@@ -78,6 +84,7 @@ struct ctxprobe_pingpong {
     _Atomic int32_t  error;                  /* first negative errno */
     int32_t  flags;                          /* CTXPROBE_PP_* */
     int32_t  futex_private;                  /* FUTEX_PRIVATE_FLAG, or 0 in process mode */
+    int32_t  echo_cpu;                       /* pp_echo: the CPU the partner pins itself to, or -1 */
     const struct pp_mech *mech;
     int64_t  warmup, batches, ops;
     int64_t *samples;                        /* side 0's per-batch wall times (same mapping) */
@@ -92,6 +99,33 @@ struct ctxprobe_pingpong {
 };
 
 #define TOKEN_ABORT 2u   /* futex: a token value neither side waits on */
+
+/* pingpong.c, shared with pp_process.c and tlb_switch.c (hidden). */
+/* The object: NULL with *err set on bad input or failure (flags as ctxprobe_pingpong_new). */
+CTXP_HIDDEN struct ctxprobe_pingpong *pp_create(int32_t mechanism, int32_t flags, int64_t warmup,
+                                                int64_t batches, int64_t ops, int *err);
+/* Records err (the first one wins), sets the abort flag and wakes every waiter. */
+CTXP_HIDDEN void pp_fail(struct ctxprobe_pingpong *pp, int32_t err);
+/* A side's whole body (name, tid, ready, go, run); sock >= 0 in a forked child. 0 or -errno. */
+CTXP_HIDDEN int pp_side_body(struct pp_side *s, int sock);
+/* pp_process.c: forks `side`, running body(side, sock) in the child, whose return value (0 or
+ * -errno) becomes exit status 0 (also for -ECANCELED: an aborted run) or 1. The child is watched:
+ * its end is noticed at once and fails the object with -EPIPE unless it exited 0. sock: the child's
+ * end of the counter-fd socket. Returns the child's pid or -errno. */
+CTXP_HIDDEN int32_t pp_fork_side(struct ctxprobe_pingpong *pp, int32_t side,
+                                 int (*body)(struct pp_side *s, int sock));
+/* pp_process.c: go() hands a forked side its counter fds; the child receives them. */
+CTXP_HIDDEN void pp_send_counter_fds(struct pp_side *s);
+CTXP_HIDDEN void pp_recv_counter_fds(int sock, int32_t fds[CTXPROBE_COUNTER_SLOTS]);
+/* pp_process.c: unwatches, kills and reaps a child still there, closes its socket (free). */
+CTXP_HIDDEN void pp_release_child(struct pp_side *s);
+
+/* Driven from C (tlb.switch): side 1 answers every round trip until the object is aborted; side 0
+ * is the calling thread, one pp_drive_round_trip per event. The partner pins itself to echo_cpu
+ * (a failure is the object's error). */
+CTXP_HIDDEN int   pp_echo(struct pp_side *s, int sock);  /* fork body: 0 once aborted, or -errno */
+CTXP_HIDDEN void *pp_echo_main(void *side);       /* the same as a pthread body */
+CTXP_HIDDEN int   pp_drive_round_trip(struct ctxprobe_pingpong *pp);
 
 static inline long pp_futex(struct ctxprobe_pingpong *pp, _Atomic uint32_t *uaddr, int op,
                             uint32_t val, const struct timespec *ts)

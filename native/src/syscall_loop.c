@@ -2,7 +2,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/syscall.h"
 #include "batch.h"
 
 int32_t ctxprobe_syscall_null_run(int64_t warmup, int64_t batches, int64_t ops,

@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/create.h"
 #include "batch.h"
 #include "fiber_switch.h"
 

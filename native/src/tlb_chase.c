@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/tlb.h"
 #include "tlb_chase.h"
 
 static uint64_t xorshift(uint64_t *s)

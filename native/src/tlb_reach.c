@@ -7,11 +7,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "ctxprobe.h"
+#include "ctxprobe/tlb.h"
 #include "batch.h"
 #include "tlb_chase.h"
 
-int32_t ctxprobe_tlb_chase_run(int32_t layout, int64_t pages, int64_t warmup, int64_t batches,
+int32_t ctxprobe_tlb_reach_run(int32_t layout, int64_t pages, int64_t warmup, int64_t batches,
                                int64_t ops, int64_t *wall_ns, int64_t *huge_kib)
 {
     int rc = batch_args_check(warmup, batches, ops, wall_ns);
@@ -37,7 +37,7 @@ int32_t ctxprobe_tlb_chase_run(int32_t layout, int64_t pages, int64_t warmup, in
     return 0;
 }
 
-int64_t ctxprobe_tlb_chase_verify(int32_t layout, int64_t pages)
+int64_t ctxprobe_tlb_reach_verify(int32_t layout, int64_t pages)
 {
     struct tlb_chase c;
     int rc = tlb_chase_build(&c, layout, pages);

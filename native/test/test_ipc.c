@@ -21,7 +21,7 @@ static void unix_pingpong(int process, int cpu, int abort_ms)
     const char *what = process ? "unix process" : "unix thread";
     const int64_t batches = 5, ops = 300;
     int fds = test_open_fds();
-    ctxprobe_pingpong *pp = ctxprobe_pingpong_new2(CTXPROBE_MECH_UNIX,
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_UNIX,
                                                    process ? CTXPROBE_PP_PROCESS : 0, 1,
                                                    abort_ms ? 1000000 : batches, ops);
     CHECK(pp != NULL, "%s: new2", what);

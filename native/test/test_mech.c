@@ -64,7 +64,9 @@ struct pp_run {
 };
 
 /* Runs one ping-pong the way the Java side does and checks the invariants every run must keep:
- * the threads join (the child is reaped), no fd and no child is left behind. */
+ * the threads join (the child is reaped), no fd and no child is left behind. Longer than 80 lines
+ * on purpose: the whole sequence (create, pin, counters, go, join, read) reads top to bottom as
+ * the Java caller runs it. */
 static void pp_run(const char *what, struct pp_run *r)
 {
     int fds_before = test_open_fds();
@@ -72,7 +74,7 @@ static void pp_run(const char *what, struct pp_run *r)
     r->switches = -1;
     r->perf_cs[0] = r->perf_cs[1] = -1;
     r->reap = 0;
-    ctxprobe_pingpong *pp = ctxprobe_pingpong_new2(r->mech, r->flags, r->warm, r->batches, r->ops);
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(r->mech, r->flags, r->warm, r->batches, r->ops);
     CHECK(pp != NULL, "%s: new2", what);
     if (!pp)
         return;
@@ -274,21 +276,21 @@ static void solo(void)
 
 static void bad_flags(void)
 {
-    CHECK(ctxprobe_pingpong_new2(CTXPROBE_MECH_FUTEX, CTXPROBE_PP_FIBER, 0, 1, 1) == NULL);
-    CHECK(ctxprobe_pingpong_new2(CTXPROBE_MECH_PIPE, CTXPROBE_PP_FIBER, 0, 1, 1) == NULL);
-    CHECK(ctxprobe_pingpong_new2(CTXPROBE_MECH_SPIN, CTXPROBE_PP_FIBER | CTXPROBE_PP_PROCESS,
+    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, CTXPROBE_PP_FIBER, 0, 1, 1) == NULL);
+    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_PIPE, CTXPROBE_PP_FIBER, 0, 1, 1) == NULL);
+    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_SPIN, CTXPROBE_PP_FIBER | CTXPROBE_PP_PROCESS,
                                  0, 1, 1) == NULL);
-    CHECK(ctxprobe_pingpong_new2(CTXPROBE_MECH_FUTEX, 4, 0, 1, 1) == NULL);
-    CHECK(ctxprobe_pingpong_new2(CTXPROBE_MECH_FUTEX, -1, 0, 1, 1) == NULL);
-    CHECK(ctxprobe_pingpong_new2(99, 0, 0, 1, 1) == NULL);
-    ctxprobe_pingpong *pp = ctxprobe_pingpong_new2(CTXPROBE_MECH_PIPE, 0, 0, 1, 1);
+    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 4, 0, 1, 1) == NULL);
+    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, -1, 0, 1, 1) == NULL);
+    CHECK(ctxprobe_pingpong_new(99, 0, 0, 1, 1) == NULL);
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_PIPE, 0, 0, 1, 1);
     CHECK(pp != NULL);
     if (pp) {
         CHECK(ctxprobe_pingpong_fork(pp, 1) == -EINVAL, "fork without PP_PROCESS");
         CHECK(ctxprobe_pingpong_reap(pp, 1, 10) == -ECHILD);
         ctxprobe_pingpong_free(pp);
     }
-    pp = ctxprobe_pingpong_new2(CTXPROBE_MECH_FUTEX, CTXPROBE_PP_PROCESS, 0, 1, 1);
+    pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, CTXPROBE_PP_PROCESS, 0, 1, 1);
     CHECK(pp != NULL);
     if (pp) {
         CHECK(ctxprobe_pingpong_fork(pp, 2) == -EINVAL);
@@ -299,19 +301,29 @@ static void bad_flags(void)
     }
 }
 
-/* A child that dies: reap reports -EPIPE, records it, and releases the side still waiting. */
-static void child_killed(void)
+/* A long process-mode futex run, ready: side 0 a thread (*t), side 1 a child (*pid). */
+static ctxprobe_pingpong *long_process_run(pthread_t *t, int32_t *pid)
 {
-    ctxprobe_pingpong *pp = ctxprobe_pingpong_new2(CTXPROBE_MECH_FUTEX, CTXPROBE_PP_PROCESS, 0,
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, CTXPROBE_PP_PROCESS, 0,
                                                    1000, 1000000);
     CHECK(pp != NULL);
     if (!pp)
-        return;
-    pthread_t t;
-    CHECK(pthread_create(&t, NULL, ctxprobe_pingpong_main, ctxprobe_pingpong_side(pp, 0)) == 0);
-    int32_t pid = ctxprobe_pingpong_fork(pp, 1);
-    CHECK(pid > 0);
+        return NULL;
+    CHECK(pthread_create(t, NULL, ctxprobe_pingpong_main, ctxprobe_pingpong_side(pp, 0)) == 0);
+    *pid = ctxprobe_pingpong_fork(pp, 1);
+    CHECK(*pid > 0);
     CHECK(ctxprobe_pingpong_wait_ready(pp, 5000) == 0);
+    return pp;
+}
+
+/* A child that dies: reap reports -EPIPE, records it, and releases the side still waiting. */
+static void child_killed(void)
+{
+    pthread_t t;
+    int32_t pid;
+    ctxprobe_pingpong *pp = long_process_run(&t, &pid);
+    if (!pp)
+        return;
     CHECK(ctxprobe_pingpong_tid(pp, 1) == pid, "child tid %d pid %d", ctxprobe_pingpong_tid(pp, 1),
           pid);
     ctxprobe_pingpong_go(pp);
@@ -322,6 +334,37 @@ static void child_killed(void)
     clock_gettime(CLOCK_REALTIME, &ts);
     ts.tv_sec += 10;
     CHECK(pthread_timedjoin_np(t, NULL, &ts) == 0, "side 0 released after the child died");
+    ctxprobe_pingpong_free(pp);
+    CHECK(test_no_child_left());
+}
+
+/* The partner watch: a child killed mid-run releases side 0 at once (well before any deadline,
+ * with nobody reaping), and the object tells how it ended and after how many round trips. */
+static void partner_watch(void)
+{
+    pthread_t t;
+    int32_t pid;
+    ctxprobe_pingpong *pp = long_process_run(&t, &pid);
+    if (!pp)
+        return;
+    int32_t sig = -1, code = -2;
+    CHECK(ctxprobe_pingpong_child_end(pp, 1, &sig, &code) == -ENODATA, "child still running");
+    ctxprobe_pingpong_go(pp);
+    for (int i = 0; i < 500 && ctxprobe_pingpong_round_trips(pp, 1) == 0; i++)
+        usleep(1000);
+    kill(pid, SIGKILL);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += 1;                       /* "at once": far below any probe deadline */
+    CHECK(pthread_timedjoin_np(t, NULL, &ts) == 0, "side 0 released within 1 s, before any reap");
+    CHECK(ctxprobe_pingpong_error(pp) == -EPIPE, "error %d", ctxprobe_pingpong_error(pp));
+    CHECK(ctxprobe_pingpong_child_end(pp, 1, &sig, &code) == 0 && sig == SIGKILL && code == -1,
+          "child end: signal %d, exit code %d", sig, code);
+    int64_t n = ctxprobe_pingpong_round_trips(pp, 1);
+    CHECK(n > 0, "partner killed by signal %d after %lld round trips", sig, (long long)n);
+    CHECK(ctxprobe_pingpong_round_trips(pp, 2) == -EINVAL);
+    CHECK(ctxprobe_pingpong_child_end(pp, 0, &sig, &code) == -ENODATA, "side 0 was never forked");
+    CHECK(ctxprobe_pingpong_reap(pp, 1, 5000) == -EPIPE);
     ctxprobe_pingpong_free(pp);
     CHECK(test_no_child_left());
 }
@@ -339,4 +382,5 @@ void test_mech(void)
         printf("pingpong cross-cpu skipped: this process may run on only one CPU\n");
     abort_mid_run();
     child_killed();
+    partner_watch();
 }

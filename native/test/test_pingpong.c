@@ -71,7 +71,7 @@ static void same_core(void)
     enum { WARM = 2, B = 15, OPS = 400 };
     const int64_t n = (int64_t)B * OPS;
     int cpu = first_allowed_cpu();
-    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, WARM, B, OPS);
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, WARM, B, OPS);
     CHECK(pp != NULL);
     if (!pp)
         return;
@@ -142,7 +142,7 @@ static void same_core(void)
 
 static void abort_before_go(void)
 {
-    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 2, 10);
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 0, 2, 10);
     CHECK(pp != NULL);
     if (!pp)
         return;
@@ -163,7 +163,7 @@ static void abort_before_go(void)
 static void abort_during_run(void)
 {
     /* far more round trips than the test would ever wait for: abort must end it */
-    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 1000, 1000000);
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 0, 1000, 1000000);
     CHECK(pp != NULL);
     if (!pp)
         return;
@@ -182,11 +182,11 @@ static void abort_during_run(void)
 
 static void bad_input(void)
 {
-    CHECK(ctxprobe_pingpong_new(0, 0, 1, 1) == NULL);
-    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 0, 1) == NULL);
-    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 1, 0) == NULL);
-    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, -1, 1, 1) == NULL);
-    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 1, 1);
+    CHECK(ctxprobe_pingpong_new(0, 0, 0, 1, 1) == NULL);
+    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 0, 0, 1) == NULL);
+    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 0, 1, 0) == NULL);
+    CHECK(ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, -1, 1, 1) == NULL);
+    ctxprobe_pingpong *pp = ctxprobe_pingpong_new(CTXPROBE_MECH_FUTEX, 0, 0, 1, 1);
     CHECK(pp != NULL);
     if (!pp)
         return;

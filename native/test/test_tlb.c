@@ -19,18 +19,18 @@ void test_tlb(void)
     static const int64_t sizes[] = { 2, 3, 8, 63, 64, 96, 1000, 4096 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         for (int l = 0; l < 3; l++) {
-            int64_t v = ctxprobe_tlb_chase_verify(layouts[l], sizes[i]);
+            int64_t v = ctxprobe_tlb_reach_verify(layouts[l], sizes[i]);
             CHECK(v == sizes[i], "layout %d, %lld lines: verify %lld", layouts[l], (long long)sizes[i],
                   (long long)v);
         }
     }
-    int64_t hv = ctxprobe_tlb_chase_verify(CTXPROBE_TLB_SPARSE_HUGETLB, 64);
+    int64_t hv = ctxprobe_tlb_reach_verify(CTXPROBE_TLB_SPARSE_HUGETLB, 64);
     CHECK(hv == 64 || hv == -ENOMEM || hv == -EINVAL, "hugetlb verify: %lld", (long long)hv);
 
     /* every layout runs, or fails cleanly (hugetlbfs without reserved pages: -ENOMEM) */
     for (int l = 0; l < 4; l++) {
         int64_t wall[3] = { -1, -1, -1 }, huge = -2;
-        int rc = ctxprobe_tlb_chase_run(layouts[l], 512, 1, 3, 10000, wall, &huge);
+        int rc = ctxprobe_tlb_reach_run(layouts[l], 512, 1, 3, 10000, wall, &huge);
         if (layouts[l] == CTXPROBE_TLB_SPARSE_HUGETLB && rc != 0) {
             CHECK(rc == -ENOMEM || rc == -EINVAL, "hugetlb run: %d", rc);
             printf("tlb.reach hugetlb: %s (no huge pages reserved)\n", strerror(-rc));
@@ -43,15 +43,15 @@ void test_tlb(void)
             printf("tlb.reach THP: AnonHugePages %lld KiB for 512 pages\n", (long long)huge);
     }
     int64_t w1[1];
-    CHECK(ctxprobe_tlb_chase_run(99, 64, 0, 1, 10, w1, NULL) == -EINVAL, "bad layout");
-    CHECK(ctxprobe_tlb_chase_run(CTXPROBE_TLB_PACKED, 1, 0, 1, 10, w1, NULL) == -EINVAL, "1 page");
-    CHECK(ctxprobe_tlb_chase_run(CTXPROBE_TLB_PACKED, 64, 0, 0, 10, w1, NULL) == -EINVAL, "0 batches");
+    CHECK(ctxprobe_tlb_reach_run(99, 64, 0, 1, 10, w1, NULL) == -EINVAL, "bad layout");
+    CHECK(ctxprobe_tlb_reach_run(CTXPROBE_TLB_PACKED, 1, 0, 1, 10, w1, NULL) == -EINVAL, "1 page");
+    CHECK(ctxprobe_tlb_reach_run(CTXPROBE_TLB_PACKED, 64, 0, 0, 10, w1, NULL) == -EINVAL, "0 batches");
 
     /* a coarse look (printed, not asserted: timings are noisy here) */
     for (int64_t n = 64; n <= 8192; n *= 8) {
         int64_t s[3], p[3];
-        ctxprobe_tlb_chase_run(CTXPROBE_TLB_SPARSE_4K, n, 1, 3, 200000, s, NULL);
-        ctxprobe_tlb_chase_run(CTXPROBE_TLB_PACKED, n, 1, 3, 200000, p, NULL);
+        ctxprobe_tlb_reach_run(CTXPROBE_TLB_SPARSE_4K, n, 1, 3, 200000, s, NULL);
+        ctxprobe_tlb_reach_run(CTXPROBE_TLB_PACKED, n, 1, 3, 200000, p, NULL);
         printf("tlb.reach N=%lld: sparse %.2f ns/load, packed %.2f ns/load\n", (long long)n,
                s[1] / 2e5, p[1] / 2e5);
     }

@@ -1,6 +1,7 @@
 package io.ctxprobe.bench;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeCore;
+import io.ctxprobe.linux.NativeFiber;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,8 +39,8 @@ public class B02_FiberSwitch {
 
     static final int ROUND_TRIPS = 10_000;
 
-    @Param({"1", "2", "3"})
-    int kind;
+    @Param({"ASM", "ASM_NOFPU", "UCONTEXT"})
+    NativeFiber.Kind kind;
 
     private Arena arena;
     private MemorySegment wall;
@@ -58,7 +59,7 @@ public class B02_FiberSwitch {
     @Benchmark
     @OperationsPerInvocation(2 * ROUND_TRIPS)
     public int switchBatch() {
-        return CtxprobeLib.check("ctxprobe_fiber_switch_run",
-                CtxprobeLib.fiberSwitchRun(kind, 0, 1, ROUND_TRIPS, wall, MemorySegment.NULL));
+        return NativeCore.check("ctxprobe_fiber_switch_run",
+                NativeFiber.switchRun(kind, 0, 1, ROUND_TRIPS, wall, MemorySegment.NULL));
     }
 }

@@ -1,7 +1,7 @@
 package io.ctxprobe.binding;
 
 import io.ctxprobe.host.NativeFacts;
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeCore;
 import io.ctxprobe.linux.Sched;
 import io.ctxprobe.perf.PerfAvailability;
 import io.ctxprobe.perf.PerfCounterGroup;
@@ -18,7 +18,7 @@ public final class NativeHostFacts implements NativeFacts {
 
     @Override
     public int[] cpuid(int leaf, int subleaf) {
-        return CtxprobeLib.cpuid(leaf, subleaf);
+        return NativeCore.cpuid(leaf, subleaf);
     }
 
     @Override

@@ -33,6 +33,11 @@ public final class Downcall {
         return symbol;
     }
 
+    /** The descriptor the handle is linked with (the ABI contract test compares it with the header). */
+    FunctionDescriptor descriptor() {
+        return descriptor;
+    }
+
     /** The function's address: for function pointers handed to C (pthread_create, clone). */
     public MemorySegment address() {
         MemorySegment a = address;

@@ -336,9 +336,9 @@ public final class NativeLibrary {
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
-        if (version != CtxprobeLib.ABI_VERSION) {
+        if (version != NativeCore.ABI_VERSION) {
             throw new NativeLibraryException(so + " has ABI version " + version + " but this ctxprobe needs "
-                    + CtxprobeLib.ABI_VERSION + ": rebuild the native library (make native) with the same sources");
+                    + NativeCore.ABI_VERSION + ": rebuild the native library (make native) with the same sources");
         }
         return lookup;
     }

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * pthread.h: kernel threads created from Java whose bodies are C functions (e.g.
- * CtxprobeLib.pingpongMainAddress()); such a thread never enters the JVM. pthread functions
+ * NativePingPong.mainAddress()); such a thread never enters the JVM. pthread functions
  * return the error number instead of setting errno: {@link Libc#checkErrorNumber} maps it.
  */
 public final class Pthread {

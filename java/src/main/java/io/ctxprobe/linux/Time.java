@@ -5,7 +5,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 
 /** time.h: clock_gettime. */
 public final class Time {
@@ -18,8 +20,13 @@ public final class Time {
     public static final int CLOCK_MONOTONIC_RAW = 4;
     public static final int CLOCK_BOOTTIME = 7;
 
-    /* int clock_gettime(clockid_t clockid, struct timespec *tp);
-     * struct timespec { time_t tv_sec; long tv_nsec; }  (16 bytes on x86-64) */
+    /** struct timespec { time_t tv_sec; long tv_nsec; } (x86-64, 16 bytes; checked by AbiContractTest). */
+    static final StructLayout TIMESPEC = MemoryLayout.structLayout(
+            JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec"));
+    private static final long TV_SEC = TIMESPEC.byteOffset(MemoryLayout.PathElement.groupElement("tv_sec"));
+    private static final long TV_NSEC = TIMESPEC.byteOffset(MemoryLayout.PathElement.groupElement("tv_nsec"));
+
+    /* int clock_gettime(clockid_t clockid, struct timespec *tp); */
     private static final Downcall CLOCK_GETTIME = Libc.errno("clock_gettime",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
 
@@ -30,7 +37,7 @@ public final class Time {
             MemorySegment errno = Libc.errnoSlot();
             int rc = (int) CLOCK_GETTIME.handle().invokeExact(errno, clockId, ts);
             Libc.check("clock_gettime", rc, errno);
-            return ts.get(JAVA_LONG, 0) * 1_000_000_000L + ts.get(JAVA_LONG, 8);
+            return ts.get(JAVA_LONG, TV_SEC) * 1_000_000_000L + ts.get(JAVA_LONG, TV_NSEC);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

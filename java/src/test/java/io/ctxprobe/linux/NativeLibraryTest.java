@@ -72,7 +72,7 @@ class NativeLibraryTest {
 
     @Test
     void theLoadedLibraryHasOurAbi() {
-        assertEquals(CtxprobeLib.ABI_VERSION, CtxprobeLib.abiVersion());
+        assertEquals(NativeCore.ABI_VERSION, NativeCore.abiVersion());
         assertTrue(Files.isRegularFile(NativeLibrary.path()));
     }
 

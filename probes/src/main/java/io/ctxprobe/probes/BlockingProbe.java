@@ -1,7 +1,7 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.linux.NativeBlocking;
 import io.ctxprobe.binding.Binding;
-import io.ctxprobe.linux.CtxprobeLib;
 import io.ctxprobe.linux.NativeLibrary;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.probe.Cleanup;
@@ -103,8 +103,8 @@ public final class BlockingProbe implements Probe {
         long[] stall = new long[runs];
         long steps = 0, elapsed = 0, outside = 0, voluntary = 0, involuntary = 0;
         for (int i = 0; i < runs; i++) {
-            CtxprobeLib.BlockingFibersRun r = CtxprobeLib.blockingFibersRun(
-                    blocking ? CtxprobeLib.BLOCKING_READ : CtxprobeLib.BLOCKING_EPOLL, WORKERS, d);
+            NativeBlocking.FibersRun r = NativeBlocking.fibersRun(
+                    blocking ? NativeBlocking.Mode.READ : NativeBlocking.Mode.EPOLL, WORKERS, d);
             stall[i] = r.longestStallNs();
             steps += r.progressSteps();
             elapsed += r.elapsedNs();

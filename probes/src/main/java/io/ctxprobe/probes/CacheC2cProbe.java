@@ -1,5 +1,6 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.linux.NativePingPong;
 import io.ctxprobe.probe.CpuPair;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.Probe;
@@ -52,7 +53,7 @@ public final class CacheC2cProbe implements Probe {
                     new CaseResultBuilder(ID, caseId, UNIT).param("placement", Placement.ALL_PAIRS.label())
                             .param("matrix", "c2c").param("cpuA", pair.first()).param("cpuB", pair.second())
                             .note(pair.why()),
-                    new PingPongRound.Spec(Mechanism.SPIN, 0, pair), true)));
+                    new PingPongRound.Spec(Mechanism.SPIN, NativePingPong.Mode.THREADS, pair), true)));
         }
         return results;
     }

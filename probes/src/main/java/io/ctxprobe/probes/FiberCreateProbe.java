@@ -1,6 +1,6 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeCreate;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
@@ -39,19 +39,19 @@ public final class FiberCreateProbe implements Probe {
     public List<CaseResult> run(ProbeContext ctx) {
         double clockNs = NativeLoops.clockReadNs();
         List<CaseResult> results = new ArrayList<>();
-        results.add(fiberCase(ctx, "fresh-stack", CtxprobeLib.CREATE_FIBER_FRESH, clockNs,
+        results.add(fiberCase(ctx, "fresh-stack", NativeCreate.FiberKind.FRESH, clockNs,
                 "mmap 64 KiB + guard page (mprotect PROT_NONE), first frame, switch in and back, munmap"
                         + " (pthread_create reuses glibc's cached stacks; this maps and unmaps one per fiber)"));
-        results.add(fiberCase(ctx, "pooled-stack", CtxprobeLib.CREATE_FIBER_POOLED, clockNs,
+        results.add(fiberCase(ctx, "pooled-stack", NativeCreate.FiberKind.POOLED, clockNs,
                 "one 64 KiB stack reused: first frame, switch in and back"));
         return results;
     }
 
-    private static CaseResult fiberCase(ProbeContext ctx, String caseId, int kind, double clockNs, String what) {
+    private static CaseResult fiberCase(ProbeContext ctx, String caseId, NativeCreate.FiberKind kind, double clockNs, String what) {
         return Cases.attempt(ctx, ID, caseId, UNIT, () -> CreateMeasurement.measure(ctx,
                 new CaseResultBuilder(ID, caseId, UNIT).param("kind", what).timer("CLOCK_MONOTONIC (C)", clockNs),
                 CreateMeasurement.nativeRun("ctxprobe_fiber_create_run", (warmup, batches, ops, wall, cpu) ->
-                        CtxprobeLib.fiberCreateRun(kind, warmup, batches, ops, wall, cpu)),
+                        NativeCreate.fiberRun(kind, warmup, batches, ops, wall, cpu)),
                 100, 100_000_000, 1, true));
     }
 }

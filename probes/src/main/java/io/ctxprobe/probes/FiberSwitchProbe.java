@@ -1,6 +1,7 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeFiber;
+import io.ctxprobe.linux.NativePingPong;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.PlacementPlanner;
 import io.ctxprobe.probe.Probe;
@@ -23,14 +24,14 @@ public final class FiberSwitchProbe implements Probe {
     static final String ID = "fiber.switch";
     private static final String UNIT = "ns/switch";
 
-    private record Kind(String caseId, int code, String what) {}
+    private record Kind(String caseId, NativeFiber.Kind code, String what) {}
 
     private static final List<Kind> KINDS = List.of(
-            new Kind("asm", CtxprobeLib.FIBER_ASM,
+            new Kind("asm", NativeFiber.Kind.ASM,
                     "hand-written switch: rbx, rbp, r12-r15, rsp, x87 control word, MXCSR"),
-            new Kind("asm-nofpu", CtxprobeLib.FIBER_ASM_NOFPU,
+            new Kind("asm-nofpu", NativeFiber.Kind.ASM_NOFPU,
                     "hand-written switch without x87 CW/MXCSR: drops the SysV guarantee that those control bits are callee-saved"),
-            new Kind("ucontext", CtxprobeLib.FIBER_UCONTEXT,
+            new Kind("ucontext", NativeFiber.Kind.UCONTEXT,
                     "glibc swapcontext: all registers plus the signal mask (rt_sigprocmask, a system call per switch)"));
 
     @Override
@@ -59,7 +60,7 @@ public final class FiberSwitchProbe implements Probe {
                             .timer("CLOCK_MONOTONIC (C)", clockReadNs),
                     NativeLoops.of("ctxprobe_fiber_switch_run",
                             (warmup, batches, ops, wall, cpu) ->
-                                    CtxprobeLib.fiberSwitchRun(kind.code(), warmup, batches, ops, wall, cpu)),
+                                    NativeFiber.switchRun(kind.code(), warmup, batches, ops, wall, cpu)),
                     2, 200_000_000)));
         }
         results.add(migration(ctx));
@@ -82,14 +83,14 @@ public final class FiberSwitchProbe implements Probe {
         }
         return Cases.attempt(ctx, ID, caseId, UNIT, () -> {
             CaseResult spin = PingPongCase.measure(ctx, new CaseResultBuilder(ID, caseId, UNIT),
-                    new PingPongRound.Spec(Mechanism.SPIN, 0, cross.pair()), true);
+                    new PingPongRound.Spec(Mechanism.SPIN, NativePingPong.Mode.THREADS, cross.pair()), true);
             CaseResultBuilder result = new CaseResultBuilder(ID, caseId, UNIT)
                     .param("switch", "hand-written switch; the fiber is resumed alternately by two threads on two CPUs");
             if (spin.stats() != null) {
                 result.note(String.format("the spin handoff alone on this pair: %.0f ns (cache.c2c's measure); "
                         + "what the fiber's resume and return on the other CPU add is the difference", spin.stats().median()));
             }
-            return PingPongCase.measure(ctx, result, new PingPongRound.Spec(Mechanism.SPIN, CtxprobeLib.PP_FIBER, cross.pair()), false);
+            return PingPongCase.measure(ctx, result, new PingPongRound.Spec(Mechanism.SPIN, NativePingPong.Mode.FIBER, cross.pair()), false);
         });
     }
 }

@@ -1,6 +1,6 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeFootprint;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probe.Probe;
@@ -11,7 +11,6 @@ import io.ctxprobe.report.CaseResultBuilder;
 import io.ctxprobe.report.Counter;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,15 +143,15 @@ public final class FootprintProbe implements Probe {
     }
 
     private final List<Kind> kinds = List.of(
-            new NativeKind("process", CtxprobeLib.IDLE_PROCESS, 0,
+            new NativeKind("process", NativeFootprint.Kind.PROCESS, 0,
                     "forked in C from the runner thread, blocked in FUTEX_WAIT on a shared word; PSS per child"),
-            new NativeKind("kernel-thread", CtxprobeLib.IDLE_THREAD, 0,
+            new NativeKind("kernel-thread", NativeFootprint.Kind.THREAD, 0,
                     "pthread_create in C (glibc default stack), blocked in FUTEX_WAIT; VmRSS delta / N"),
             new JavaKind("java-platform-thread", false),
             new JavaKind("virtual-thread", true),
-            new NativeKind("fiber", CtxprobeLib.IDLE_FIBER, 0,
+            new NativeKind("fiber", NativeFootprint.Kind.FIBER, 0,
                     "64 KiB mmap'd stack + guard page, entered once (first frame) and suspended; VmRSS delta / N"),
-            new NativeKind("fiber-touched", CtxprobeLib.IDLE_FIBER, TOUCH_BYTES,
+            new NativeKind("fiber-touched", NativeFootprint.Kind.FIBER, TOUCH_BYTES,
                     "64 KiB mmap'd stack, 16 KiB of it touched (one write per page) before suspending; VmRSS delta / N"));
 
     @Override
@@ -261,56 +260,56 @@ public final class FootprintProbe implements Probe {
 
     // ---- C units: processes, kernel threads, fibers -----------------------------------------------
 
-    private record NativeKind(String caseId, int code, long touch, String what) implements Kind {
+    private record NativeKind(String caseId, NativeFootprint.Kind code, long touch, String what) implements Kind {
 
         @Override
         public int defaultUnits(boolean quick) {
-            if (code == CtxprobeLib.IDLE_PROCESS) return quick ? 20 : 50;
+            if (code == NativeFootprint.Kind.PROCESS) return quick ? 20 : 50;
             return quick ? 100 : 200;
         }
 
         @Override
         public Batch measure(ProbeContext ctx, int n) {
-            if (code == CtxprobeLib.IDLE_PROCESS && !Files.isReadable(Path.of("/proc/self/smaps_rollup"))) {
+            if (code == NativeFootprint.Kind.PROCESS && !Files.isReadable(Path.of("/proc/self/smaps_rollup"))) {
                 throw new ProbeUnavailableException("needs /proc/<pid>/smaps_rollup (Linux 4.14 or later)");
             }
             Batch batch = new Batch();
-            MemorySegment set = CtxprobeLib.idleNew(code, n, touch);
+            NativeFootprint set = NativeFootprint.create(code, n, touch);
             Cleanup.Registration reg = ctx.cleanup().register("footprint " + caseId + " idle set",
-                    () -> CtxprobeLib.idleRelease(set));
+                    set::release);
             try {
                 Snapshot before = Snapshot.take();
-                CtxprobeLib.check("ctxprobe_idle_start", CtxprobeLib.idleStart(set));
-                CtxprobeLib.check("ctxprobe_idle_wait_ready", CtxprobeLib.idleWaitReady(set, TIMEOUT_MS));
+                set.start();
+                set.waitReady(TIMEOUT_MS);
                 Snapshot during = Snapshot.take();
                 List<Integer> ids = new ArrayList<>();
-                for (int i = 0; i < n; i++) ids.add(CtxprobeLib.idleId(set, i));
-                if (code == CtxprobeLib.IDLE_PROCESS) readChildren(batch, ids);
+                for (int i = 0; i < n; i++) ids.add(set.id(i));
+                if (code == NativeFootprint.Kind.PROCESS) readChildren(batch, ids);
                 validate(batch, set, n, ids);
-                int reap = CtxprobeLib.idleReap(set, TIMEOUT_MS);
-                if (reap < 0) batch.flags.add("teardown: " + new io.ctxprobe.linux.LinuxException("ctxprobe_idle_reap", -reap).getMessage());
-                if (code == CtxprobeLib.IDLE_THREAD && awaitNoTasksNamed(IDLE_THREAD_NAME) > 0) {
+                int reap = set.reap(TIMEOUT_MS);
+                if (reap < 0) batch.flags.add("teardown: " + new io.ctxprobe.linux.LinuxException("ctxprobe_footprint_reap", -reap).getMessage());
+                if (code == NativeFootprint.Kind.THREAD && awaitNoTasksNamed(IDLE_THREAD_NAME) > 0) {
                     batch.flags.add("ctxp-idle threads still listed after the join");
                 }
                 Snapshot after = Snapshot.take();
                 putDeltas(batch, before, during, after);
-                if (code != CtxprobeLib.IDLE_PROCESS) batch.primaryBytes = (during.vmRss - before.vmRss) * 1024;
+                if (code != NativeFootprint.Kind.PROCESS) batch.primaryBytes = (during.vmRss - before.vmRss) * 1024;
                 return batch;
             } finally {
-                CtxprobeLib.idleFree(set);
+                set.close();
                 reg.close();
             }
         }
 
         /** Every unit existed at the reading: ready count, each child alive and ours, each thread listed. */
-        private void validate(Batch batch, MemorySegment set, int n, List<Integer> ids) {
-            int ready = CtxprobeLib.idleReady(set);
+        private void validate(Batch batch, NativeFootprint set, int n, List<Integer> ids) {
+            int ready = set.ready();
             if (ready != n) batch.flags.add(ready + " of " + n + " units reported ready");
-            if (code == CtxprobeLib.IDLE_THREAD) {
+            if (code == NativeFootprint.Kind.THREAD) {
                 int listed = tasksNamed(IDLE_THREAD_NAME);
                 if (listed != n) batch.flags.add(listed + " of " + n + " ctxp-idle threads listed in /proc/self/task at the reading");
             }
-            if (code == CtxprobeLib.IDLE_PROCESS) {
+            if (code == NativeFootprint.Kind.PROCESS) {
                 long self = ProcessHandle.current().pid();
                 int alive = 0;
                 for (int pid : ids) {

@@ -1,6 +1,7 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeCore;
+import io.ctxprobe.linux.NativeIpc;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.Probe;
@@ -68,13 +69,13 @@ public final class IpcBandwidthProbe implements Probe {
         long[] wall;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment samples = arena.allocate(JAVA_LONG, batches);
-            int rc = CtxprobeLib.ipcBandwidthRun(channel.bandwidthCode(), cpuWriter, cpuReader, MSG_BYTES, plan.warmup(),
+            int rc = NativeIpc.bandwidthRun(channel.bandwidthCode(), cpuWriter, cpuReader, MSG_BYTES, plan.warmup(),
                     batches, bytesPerBatch, samples);
             if (rc == -EBADMSG) {
                 throw new IllegalStateException("the reader received wrong bytes (sequence stamp or word sum mismatch): "
                         + "no bandwidth reported");
             }
-            CtxprobeLib.check("ctxprobe_ipc_bandwidth_run", rc);
+            NativeCore.check("ctxprobe_ipc_bandwidth_run", rc);
             wall = samples.toArray(JAVA_LONG);
         }
         double[] mbPerS = new double[batches];

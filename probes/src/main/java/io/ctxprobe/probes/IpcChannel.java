@@ -1,6 +1,6 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeIpc;
 import io.ctxprobe.probe.CpuPair;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.PlacementPlanner;
@@ -17,21 +17,21 @@ import java.util.Locale;
  * others cross a process boundary.
  */
 enum IpcChannel {
-    SHARED_MEMORY("shared-memory", false, CtxprobeLib.IPC_SHM_THREADS,
+    SHARED_MEMORY("shared-memory", false, NativeIpc.Channel.SHM_THREADS,
             "two threads of this process: memory they already share"),
-    PIPE("pipe", true, CtxprobeLib.IPC_PIPE, "two processes: a pipe"),
-    UNIX_SOCKET("unix-socket", true, CtxprobeLib.IPC_UNIX, "two processes: socketpair(AF_UNIX, SOCK_STREAM)"),
-    SHM_FUTEX("shm-futex", true, CtxprobeLib.IPC_SHM_FUTEX, "two processes: a MAP_SHARED mapping, futex wake-ups");
+    PIPE("pipe", true, NativeIpc.Channel.PIPE, "two processes: a pipe"),
+    UNIX_SOCKET("unix-socket", true, NativeIpc.Channel.UNIX, "two processes: socketpair(AF_UNIX, SOCK_STREAM)"),
+    SHM_FUTEX("shm-futex", true, NativeIpc.Channel.SHM_FUTEX, "two processes: a MAP_SHARED mapping, futex wake-ups");
 
     /** The placements both ipc probes measure. */
     static final List<Placement> PLACEMENTS = List.of(Placement.SAME_CORE, Placement.CROSS_CORE);
 
     private final String label;
     private final boolean processes;
-    private final int bandwidthCode;
+    private final NativeIpc.Channel bandwidthCode;
     private final String what;
 
-    IpcChannel(String label, boolean processes, int bandwidthCode, String what) {
+    IpcChannel(String label, boolean processes, NativeIpc.Channel bandwidthCode, String what) {
         this.label = label;
         this.processes = processes;
         this.bandwidthCode = bandwidthCode;
@@ -46,7 +46,7 @@ enum IpcChannel {
         return processes;
     }
 
-    int bandwidthCode() {
+    NativeIpc.Channel bandwidthCode() {
         return bandwidthCode;
     }
 

@@ -1,6 +1,6 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativePingPong;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
@@ -44,10 +44,10 @@ public final class IpcLatencyProbe implements Probe {
     static PingPongRound.Spec spec(IpcChannel channel, io.ctxprobe.probe.CpuPair pair) {
         boolean oneCpu = pair.first() == pair.second();
         return switch (channel) {
-            case SHARED_MEMORY -> new PingPongRound.Spec(oneCpu ? Mechanism.FUTEX : Mechanism.SPIN, 0, pair);
-            case PIPE -> new PingPongRound.Spec(Mechanism.PIPE, CtxprobeLib.PP_PROCESS, pair);
-            case UNIX_SOCKET -> new PingPongRound.Spec(Mechanism.UNIX, CtxprobeLib.PP_PROCESS, pair);
-            case SHM_FUTEX -> new PingPongRound.Spec(Mechanism.FUTEX, CtxprobeLib.PP_PROCESS, pair);
+            case SHARED_MEMORY -> new PingPongRound.Spec(oneCpu ? Mechanism.FUTEX : Mechanism.SPIN, NativePingPong.Mode.THREADS, pair);
+            case PIPE -> new PingPongRound.Spec(Mechanism.PIPE, NativePingPong.Mode.PROCESS, pair);
+            case UNIX_SOCKET -> new PingPongRound.Spec(Mechanism.UNIX, NativePingPong.Mode.PROCESS, pair);
+            case SHM_FUTEX -> new PingPongRound.Spec(Mechanism.FUTEX, NativePingPong.Mode.PROCESS, pair);
         };
     }
 

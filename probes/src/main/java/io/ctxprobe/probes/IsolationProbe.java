@@ -1,7 +1,6 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
-import io.ctxprobe.linux.CtxprobeLib.IsolationOutcome;
+import io.ctxprobe.linux.NativeIsolation;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
@@ -28,18 +27,18 @@ public final class IsolationProbe implements Probe {
     static final int REPETITIONS = 5;
 
     enum Scenario {
-        CHILD_PROCESS("child-process", CtxprobeLib.ISO_CHILD_PROCESS,
+        CHILD_PROCESS("child-process", NativeIsolation.Scenario.CHILD_PROCESS,
                 "the sacrificial process forks two grandchildren; one faults; it notices with waitpid"),
-        THREAD("thread", CtxprobeLib.ISO_THREAD,
+        THREAD("thread", NativeIsolation.Scenario.THREAD,
                 "the sacrificial process runs two extra pthreads; one faults; the harness notices with waitpid"),
-        FIBER("fiber", CtxprobeLib.ISO_FIBER,
+        FIBER("fiber", NativeIsolation.Scenario.FIBER,
                 "the sacrificial process runs two fibers on its one thread; one faults; the harness notices with waitpid");
 
         final String label;
-        final int code;
+        final NativeIsolation.Scenario code;
         final String what;
 
-        Scenario(String label, int code, String what) {
+        Scenario(String label, NativeIsolation.Scenario code, String what) {
             this.label = label;
             this.code = code;
             this.what = what;
@@ -77,18 +76,18 @@ public final class IsolationProbe implements Probe {
         CaseResultBuilder b = new CaseResultBuilder(ID, s.label, UNIT).param("scenario", s.label).note(s.what);
         double[] us = new double[reps];
         List<String> violations = new ArrayList<>();
-        IsolationOutcome first = null;
+        NativeIsolation.Outcome first = null;
         for (int i = 0; i < reps; i++) {
             if (ctx.cleanup().stopped()) throw new IllegalStateException("stopped");
-            IsolationOutcome o = CtxprobeLib.isolationRun(s.code);
+            NativeIsolation.Outcome o = NativeIsolation.run(s.code);
             if (first == null) first = o;
             us[i] = o.noticeNs() / 1e3;
             String wrong = violation(s, o);
             if (wrong != null && !violations.contains(wrong)) violations.add(wrong);
         }
         boolean childCase = s == Scenario.CHILD_PROCESS;
-        b.param("parent survived", childCase ? yes(first.has(CtxprobeLib.ISO_PARENT_SURVIVED)) : "no (it is the process)")
-                .param("sibling survived", yes(first.has(CtxprobeLib.ISO_SIBLING_SURVIVED)))
+        b.param("parent survived", childCase ? yes(first.has(NativeIsolation.Bit.PARENT_SURVIVED)) : "no (it is the process)")
+                .param("sibling survived", yes(first.has(NativeIsolation.Bit.SIBLING_SURVIVED)))
                 .param(childCase ? "child killed by" : "process killed by", signalName(first.signal()))
                 .param("harness survived", "yes")
                 .param("repetitions", reps)
@@ -109,14 +108,14 @@ public final class IsolationProbe implements Probe {
     }
 
     /** The fact a scenario must show, or what contradicted it. */
-    static String violation(Scenario s, IsolationOutcome o) {
-        if (!o.has(CtxprobeLib.ISO_SIBLING_RAN)) return "the sibling never ran before the fault";
+    static String violation(Scenario s, NativeIsolation.Outcome o) {
+        if (!o.has(NativeIsolation.Bit.SIBLING_RAN)) return "the sibling never ran before the fault";
         if (o.signal() != SIGSEGV) return "the faulting task died of " + signalName(o.signal()) + ", not SIGSEGV";
         return switch (s) {
-            case CHILD_PROCESS -> !o.has(CtxprobeLib.ISO_PARENT_SURVIVED) ? "the parent of the crashed child did not survive"
-                    : !o.has(CtxprobeLib.ISO_SIBLING_SURVIVED) ? "the sibling of the crashed child did not survive" : null;
-            case THREAD, FIBER -> !o.has(CtxprobeLib.ISO_PROCESS_KILLED) ? "the process survived a crash of its " + s.label
-                    : o.has(CtxprobeLib.ISO_SIBLING_SURVIVED) ? "the sibling thread outlived its process" : null;
+            case CHILD_PROCESS -> !o.has(NativeIsolation.Bit.PARENT_SURVIVED) ? "the parent of the crashed child did not survive"
+                    : !o.has(NativeIsolation.Bit.SIBLING_SURVIVED) ? "the sibling of the crashed child did not survive" : null;
+            case THREAD, FIBER -> !o.has(NativeIsolation.Bit.PROCESS_KILLED) ? "the process survived a crash of its " + s.label
+                    : o.has(NativeIsolation.Bit.SIBLING_SURVIVED) ? "the sibling thread outlived its process" : null;
         };
     }
 

@@ -1,7 +1,7 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
 
+import io.ctxprobe.linux.NativePingPong;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -12,25 +12,25 @@ import java.util.Locale;
  * the kernel (cache.c2c, fiber migration).
  */
 public enum Mechanism {
-    FUTEX(CtxprobeLib.MECH_FUTEX, true, "FUTEX_WAIT/FUTEX_WAKE on one shared word"),
-    PIPE(CtxprobeLib.MECH_PIPE, true, "a pipe per direction: 1-byte write, blocking read"),
-    EVENTFD(CtxprobeLib.MECH_EVENTFD, true, "an eventfd per direction: write 1, blocking read"),
-    YIELD(CtxprobeLib.MECH_YIELD, false, "the shared word polled with sched_yield(), both sides SCHED_FIFO"),
-    SPIN(CtxprobeLib.MECH_SPIN, false, "the shared word polled with pause only: no system call"),
+    FUTEX(NativePingPong.Mechanism.FUTEX, true, "FUTEX_WAIT/FUTEX_WAKE on one shared word"),
+    PIPE(NativePingPong.Mechanism.PIPE, true, "a pipe per direction: 1-byte write, blocking read"),
+    EVENTFD(NativePingPong.Mechanism.EVENTFD, true, "an eventfd per direction: write 1, blocking read"),
+    YIELD(NativePingPong.Mechanism.YIELD, false, "the shared word polled with sched_yield(), both sides SCHED_FIFO"),
+    SPIN(NativePingPong.Mechanism.SPIN, false, "the shared word polled with pause only: no system call"),
     /** ipc.latency's unix-socket channel; not a switch mechanism (not in {@link #switchMechanisms()}). */
-    UNIX(CtxprobeLib.MECH_UNIX, true, "a socketpair(AF_UNIX, SOCK_STREAM): 1-byte send, blocking recv");
+    UNIX(NativePingPong.Mechanism.UNIX, true, "a socketpair(AF_UNIX, SOCK_STREAM): 1-byte send, blocking recv");
 
-    private final int code;
+    private final NativePingPong.Mechanism code;
     private final boolean blocking;
     private final String what;
 
-    Mechanism(int code, boolean blocking, String what) {
+    Mechanism(NativePingPong.Mechanism code, boolean blocking, String what) {
         this.code = code;
         this.blocking = blocking;
         this.what = what;
     }
 
-    public int code() {
+    public NativePingPong.Mechanism code() {
         return code;
     }
 

@@ -1,7 +1,7 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
 
+import io.ctxprobe.linux.NativeCore;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -26,7 +26,7 @@ final class NativeLoops {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
             MemorySegment cpu = arena.allocate(ValueLayout.JAVA_LONG, batches);
-            CtxprobeLib.check(call, run.run(warmup, batches, ops, wall, cpu));
+            NativeCore.check(call, run.run(warmup, batches, ops, wall, cpu));
             MemorySegment.copy(wall, ValueLayout.JAVA_LONG, 0, wallNs, 0, batches);
             MemorySegment.copy(cpu, ValueLayout.JAVA_LONG, 0, cpuNs, 0, batches);
         }
@@ -34,8 +34,8 @@ final class NativeLoops {
 
     /** Cost of one CLOCK_MONOTONIC read from C, in ns (measured, back to back). */
     static double clockReadNs() {
-        long ps = CtxprobeLib.timerCostPs(100_000);
-        if (ps < 0) CtxprobeLib.check("ctxprobe_timer_cost_ps", (int) ps);
+        long ps = NativeCore.timerCostPs(100_000);
+        if (ps < 0) NativeCore.check("ctxprobe_timer_cost_ps", (int) ps);
         return ps / 1000.0;
     }
 }

@@ -1,7 +1,6 @@
 package io.ctxprobe.probes;
 
 import io.ctxprobe.linux.CpuSet;
-import io.ctxprobe.linux.CtxprobeLib;
 import io.ctxprobe.linux.Errno;
 import io.ctxprobe.linux.LinuxException;
 import io.ctxprobe.linux.NativePingPong;
@@ -34,10 +33,10 @@ final class PingPongRound {
     /** SCHED_FIFO priority for the yield mechanism: the lowest real-time one is enough to order two. */
     private static final int FIFO_PRIORITY = 1;
 
-    /** What runs: the mechanism, CTXPROBE_PP_* flags, and the CPUs of side 0 and side 1. */
-    record Spec(Mechanism mechanism, int flags, CpuPair pair) {
+    /** What runs: the mechanism, the mode (threads, process, fiber), and the CPUs of side 0 and side 1. */
+    record Spec(Mechanism mechanism, NativePingPong.Mode mode, CpuPair pair) {
         boolean process() {
-            return (flags & CtxprobeLib.PP_PROCESS) != 0;
+            return mode == NativePingPong.Mode.PROCESS;
         }
 
         String name(int side) {
@@ -51,7 +50,7 @@ final class PingPongRound {
     private PingPongRound() {}
 
     static Result run(ProbeContext ctx, Spec spec, BatchPlan plan, boolean perf) {
-        NativePingPong pp = NativePingPong.start(spec.mechanism().code(), spec.flags(), plan.warmup(), plan.batches(),
+        NativePingPong pp = NativePingPong.start(spec.mechanism().code(), spec.mode(), plan.warmup(), plan.batches(),
                 plan.opsPerBatch(), READY_TIMEOUT_MS);
         List<TaskCounters> counters = new ArrayList<>();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()

@@ -1,6 +1,6 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeCreate;
 import io.ctxprobe.linux.NativeLibrary;
 import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probe.Probe;
@@ -37,15 +37,15 @@ public final class ProcessCreateProbe implements Probe {
     private static final List<Integer> TOUCHED_MIB_QUICK = List.of(0, 16);
     private static final Pattern BATCH_LINE = Pattern.compile("wall_ns=(\\d+) cpu_ns=(\\d+)");
 
-    private record Kind(String name, int code, String what) {}
+    private record Kind(String name, NativeCreate.ProcessKind code, String what) {}
 
     private static final List<Kind> KINDS = List.of(
-            new Kind("fork", CtxprobeLib.CREATE_FORK, "_Fork (the system call, no atfork handlers); the child _exits"),
-            new Kind("vfork", CtxprobeLib.CREATE_VFORK, "vfork: the child borrows the parent's memory and _exits"),
-            new Kind("clone", CtxprobeLib.CREATE_CLONE, "raw clone system call, SIGCHLD only (no CLONE_VM); the child _exits"),
-            new Kind("posix-spawn", CtxprobeLib.CREATE_POSIX_SPAWN, "glibc posix_spawn (clone CLONE_VM|CLONE_VFORK + exec) of the tiny program"),
-            new Kind("fork-exec", CtxprobeLib.CREATE_FORK_EXEC, "_Fork + execve of the tiny program"),
-            new Kind("vfork-exec", CtxprobeLib.CREATE_VFORK_EXEC, "vfork + execve of the tiny program"));
+            new Kind("fork", NativeCreate.ProcessKind.FORK, "_Fork (the system call, no atfork handlers); the child _exits"),
+            new Kind("vfork", NativeCreate.ProcessKind.VFORK, "vfork: the child borrows the parent's memory and _exits"),
+            new Kind("clone", NativeCreate.ProcessKind.CLONE, "raw clone system call, SIGCHLD only (no CLONE_VM); the child _exits"),
+            new Kind("posix-spawn", NativeCreate.ProcessKind.POSIX_SPAWN, "glibc posix_spawn (clone CLONE_VM|CLONE_VFORK + exec) of the tiny program"),
+            new Kind("fork-exec", NativeCreate.ProcessKind.FORK_EXEC, "_Fork + execve of the tiny program"),
+            new Kind("vfork-exec", NativeCreate.ProcessKind.VFORK_EXEC, "vfork + execve of the tiny program"));
 
     private final List<Integer> touchedMib;
 
@@ -85,7 +85,7 @@ public final class ProcessCreateProbe implements Probe {
                 String exec = NativeLibrary.helperPath().toString();
                 return CreateMeasurement.measure(ctx, builder(caseId, kind).param("parent", "the JVM (runner thread)"),
                         CreateMeasurement.nativeRun("ctxprobe_process_create_run", (warmup, batches, ops, wall, cpu) ->
-                                CtxprobeLib.processCreateRun(kind.code(), exec, warmup, batches, ops, wall, cpu)),
+                                NativeCreate.processRun(kind.code(), exec, warmup, batches, ops, wall, cpu)),
                         2, MAX_OPS, NS_PER_US, true);
             }));
         }
@@ -115,7 +115,7 @@ public final class ProcessCreateProbe implements Probe {
                 .note("timed inside the helper process; its start-up and the touching are outside the batches");
         if (mib > 0) result.param("pages", "4 KiB (MADV_NOHUGEPAGE), every page written before the first fork");
         return CreateMeasurement.measure(ctx, result,
-                (warmup, batches, ops, wallNs, cpuNs) -> runHelper(ctx.cleanup(), helper, kind.code(), mib, warmup,
+                (warmup, batches, ops, wallNs, cpuNs) -> runHelper(ctx.cleanup(), helper, kind.code().code(), mib, warmup,
                         batches, ops, wallNs, cpuNs),
                 2, MAX_OPS, NS_PER_US, false);
     }

@@ -1,6 +1,6 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativePingPong;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
@@ -35,6 +35,6 @@ public final class ProcessSwitchProbe implements Probe {
 
     @Override
     public List<CaseResult> run(ProbeContext ctx) {
-        return SwitchSuite.run(ctx, ID, CtxprobeLib.PP_PROCESS, "a thread of this process and a forked child process");
+        return SwitchSuite.run(ctx, ID, NativePingPong.Mode.PROCESS, "a thread of this process and a forked child process");
     }
 }

@@ -1,5 +1,6 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.linux.NativePingPong;
 import io.ctxprobe.probe.CpuPair;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.PlacementPlanner;
@@ -30,8 +31,8 @@ final class SwitchSuite {
 
     private SwitchSuite() {}
 
-    /** {@code flags}: CTXPROBE_PP_* (0 for two threads, PP_PROCESS for a forked side 1). */
-    static List<CaseResult> run(ProbeContext ctx, String probeId, int flags, String parties) {
+    /** {@code mode}: THREADS for two threads, PROCESS for a forked side 1. */
+    static List<CaseResult> run(ProbeContext ctx, String probeId, NativePingPong.Mode mode, String parties) {
         PlacementPlanner planner = ctx.planner();
         List<CaseResult> results = new ArrayList<>();
         for (Mechanism m : Mechanism.switchMechanisms()) {
@@ -50,7 +51,7 @@ final class SwitchSuite {
                 cases.add(Cases.attempt(ctx, probeId, caseId, UNIT, () -> PingPongCase.measure(ctx,
                         new CaseResultBuilder(probeId, caseId, UNIT).param("placement", placement.label())
                                 .param("parties", parties),
-                        new PingPongRound.Spec(m, flags, plan.pair()), false)));
+                        new PingPongRound.Spec(m, mode, plan.pair()), false)));
             }
             if (ctx.options().placements().contains(Placement.ALL_PAIRS)) {
                 for (CpuPair pair : planner.allPairs()) {
@@ -59,7 +60,7 @@ final class SwitchSuite {
                             new CaseResultBuilder(probeId, caseId, UNIT).param("placement", Placement.ALL_PAIRS.label())
                                     .param("matrix", m.label()).param("parties", parties)
                                     .param("cpuA", pair.first()).param("cpuB", pair.second()),
-                            new PingPongRound.Spec(m, flags, pair), true)));
+                            new PingPongRound.Spec(m, mode, pair), true)));
                     oneCpu.add(false);   // matrix cells carry no notes
                 }
             }
@@ -98,7 +99,7 @@ final class SwitchSuite {
                             .param("what", "one handoff's calls with no partner: " + soloWhat(m))
                             .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs()),
                     NativeLoops.of("ctxprobe_mechanism_solo_run", (warmup, batches, ops, wall, cpu) ->
-                            io.ctxprobe.linux.CtxprobeLib.mechanismSoloRun(m.code(), warmup, batches, ops, wall, cpu)),
+                            NativePingPong.soloRun(m.code(), warmup, batches, ops, wall, cpu)),
                     1, 50_000_000);
         }
 

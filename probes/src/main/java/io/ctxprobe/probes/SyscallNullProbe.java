@@ -1,7 +1,7 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.linux.NativeSyscall;
 import io.ctxprobe.binding.Binding;
-import io.ctxprobe.linux.CtxprobeLib;
 import io.ctxprobe.linux.Unistd;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
@@ -43,7 +43,7 @@ public final class SyscallNullProbe implements Probe {
         results.add(Cases.attempt(ctx, ID, "c-loop", UNIT, () -> InThreadMeasurement.measure(ctx,
                 new CaseResultBuilder(ID, "c-loop", UNIT).param("caller", "C loop in libctxprobe")
                         .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs()),
-                NativeLoops.of("ctxprobe_syscall_null_run", CtxprobeLib::syscallNullRun), 1, 50_000_000)));
+                NativeLoops.of("ctxprobe_syscall_null_run", NativeSyscall::nullRun), 1, 50_000_000)));
         Binding clock = ctx.binding();
         results.add(Cases.attempt(ctx, ID, "ffm-downcall", UNIT, () -> InThreadMeasurement.measure(ctx,
                 new CaseResultBuilder(ID, "ffm-downcall", UNIT).param("caller", "Java, one FFM downcall per call")

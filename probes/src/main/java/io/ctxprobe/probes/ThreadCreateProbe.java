@@ -1,7 +1,7 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.linux.NativeCreate;
 import io.ctxprobe.binding.Binding;
-import io.ctxprobe.linux.CtxprobeLib;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
@@ -46,10 +46,10 @@ public final class ThreadCreateProbe implements Probe {
     public List<CaseResult> run(ProbeContext ctx) {
         List<CaseResult> results = new ArrayList<>();
         double cClock = NativeLoops.clockReadNs();
-        results.add(nativeCase(ctx, "clone-raw", CtxprobeLib.CREATE_CLONE_THREAD, cClock,
+        results.add(nativeCase(ctx, "clone-raw", NativeCreate.ThreadKind.CLONE_THREAD, cClock,
                 "raw clone(CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|CHILD_CLEARTID|PARENT_SETTID) on one mmap'd 16 KiB"
                         + " stack; the child increments a word and SYS_exits; futex join on the cleared tid"));
-        results.add(nativeCase(ctx, "pthread", CtxprobeLib.CREATE_PTHREAD, cClock,
+        results.add(nativeCase(ctx, "pthread", NativeCreate.ThreadKind.PTHREAD, cClock,
                 "pthread_create (default attributes) of an empty body + pthread_join, from a C loop"));
         Binding clock = ctx.binding();
         results.add(javaCase(ctx, "java-platform", clock, Thread.ofPlatform().name(THREAD_NAME),
@@ -59,11 +59,11 @@ public final class ThreadCreateProbe implements Probe {
         return results;
     }
 
-    private static CaseResult nativeCase(ProbeContext ctx, String caseId, int kind, double clockNs, String what) {
+    private static CaseResult nativeCase(ProbeContext ctx, String caseId, NativeCreate.ThreadKind kind, double clockNs, String what) {
         return Cases.attempt(ctx, ID, caseId, UNIT, () -> CreateMeasurement.measure(ctx,
                 new CaseResultBuilder(ID, caseId, UNIT).param("kind", what).timer("CLOCK_MONOTONIC (C)", clockNs),
                 CreateMeasurement.nativeRun("ctxprobe_thread_create_run", (warmup, batches, ops, wall, cpu) ->
-                        CtxprobeLib.threadCreateRun(kind, warmup, batches, ops, wall, cpu)),
+                        NativeCreate.threadRun(kind, warmup, batches, ops, wall, cpu)),
                 4, MAX_OPS, NS_PER_US, true));
     }
 

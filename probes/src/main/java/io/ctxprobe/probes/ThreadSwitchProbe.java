@@ -1,5 +1,6 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.linux.NativePingPong;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
@@ -36,6 +37,6 @@ public final class ThreadSwitchProbe implements Probe {
 
     @Override
     public List<CaseResult> run(ProbeContext ctx) {
-        return SwitchSuite.run(ctx, ID, 0, "two threads of one process");
+        return SwitchSuite.run(ctx, ID, NativePingPong.Mode.THREADS, "two threads of one process");
     }
 }

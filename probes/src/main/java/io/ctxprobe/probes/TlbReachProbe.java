@@ -1,7 +1,8 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.linux.NativeCore;
+import io.ctxprobe.linux.NativeTlb;
 import io.ctxprobe.host.Fact;
-import io.ctxprobe.linux.CtxprobeLib;
 import io.ctxprobe.measure.CounterReadings;
 import io.ctxprobe.linux.Errno;
 import io.ctxprobe.measure.BatchPlan;
@@ -75,8 +76,8 @@ public final class TlbReachProbe implements Probe {
         List<CaseResult> results = new ArrayList<>();
         int cpu = ctx.cpus().first();
         try (ProbeContext.Pin _ = ctx.pinCurrentThread(cpu)) {
-            Curve sparse = curve(ctx, "4k/sparse", CtxprobeLib.TLB_SPARSE_4K, pages, cpu);
-            Curve packed = curve(ctx, "4k/packed", CtxprobeLib.TLB_PACKED, pages, cpu);
+            Curve sparse = curve(ctx, "4k/sparse", NativeTlb.Layout.SPARSE_4K, pages, cpu);
+            Curve packed = curve(ctx, "4k/packed", NativeTlb.Layout.PACKED, pages, cpu);
             results.addAll(sparse.results());
             results.addAll(packed.results());
             TlbReachCurve fourK = derive(ctx, "4k", pages, sparse, packed, results, null);
@@ -85,12 +86,12 @@ public final class TlbReachProbe implements Probe {
             if ("never".equals(thp)) {
                 results.add(CaseResult.skipped(ID, "thp", Map.of(), UNIT, "transparent huge pages are off (THP enabled = never)"));
             } else {
-                Curve thpCurve = curve(ctx, "thp/sparse", CtxprobeLib.TLB_SPARSE_THP, pages, cpu);
+                Curve thpCurve = curve(ctx, "thp/sparse", NativeTlb.Layout.SPARSE_THP, pages, cpu);
                 results.addAll(thpCurve.results());
                 derive(ctx, "thp", pages, thpCurve, packed, results, fourK);
             }
 
-            Curve huge = curve(ctx, "hugetlb/sparse", CtxprobeLib.TLB_SPARSE_HUGETLB, pages, cpu);
+            Curve huge = curve(ctx, "hugetlb/sparse", NativeTlb.Layout.SPARSE_HUGETLB, pages, cpu);
             if (huge.results().stream().allMatch(r -> r.status() == Status.SKIPPED)) {
                 results.add(CaseResult.skipped(ID, "hugetlb", Map.of(), UNIT, huge.results().get(0).reason()));
             } else {
@@ -101,7 +102,7 @@ public final class TlbReachProbe implements Probe {
         return results;
     }
 
-    private Curve curve(ProbeContext ctx, String prefix, int layout, long[] pages, int cpu) {
+    private Curve curve(ProbeContext ctx, String prefix, NativeTlb.Layout layout, long[] pages, int cpu) {
         List<CaseResult> out = new ArrayList<>();
         double[] medians = new double[pages.length];
         String skip = null;
@@ -121,7 +122,7 @@ public final class TlbReachProbe implements Probe {
         return new Curve(prefix, out, medians);
     }
 
-    private static CaseResult point(ProbeContext ctx, String caseId, int layout, long n, int cpu) {
+    private static CaseResult point(ProbeContext ctx, String caseId, NativeTlb.Layout layout, long n, int cpu) {
         boolean quick = ctx.options().quick();
         int batches = ctx.options().batches() != null ? ctx.options().batches() : quick ? QUICK_BATCHES
                 : ctx.options().measuredBatches();
@@ -131,26 +132,26 @@ public final class TlbReachProbe implements Probe {
             MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
             MemorySegment huge = arena.allocate(ValueLayout.JAVA_LONG);
             long pilotOps = Math.max(2 * n, 20_000);
-            int rc = CtxprobeLib.tlbChaseRun(layout, n, 0, 1, pilotOps, wall, huge);
+            int rc = NativeTlb.reachRun(layout, n, 0, 1, pilotOps, wall, huge);
             if (rc < 0) {
-                if (layout == CtxprobeLib.TLB_SPARSE_HUGETLB) {
+                if (layout == NativeTlb.Layout.SPARSE_HUGETLB) {
                     throw new io.ctxprobe.probe.ProbeUnavailableException("hugetlbfs pages could not be mapped (MAP_HUGETLB: "
                             + Errno.name(-rc) + "); " + TlbHostFacts.nrHugepages()
                             + " — reserve some with sysctl vm.nr_hugepages=N");
                 }
-                CtxprobeLib.check("ctxprobe_tlb_chase_run", rc);
+                NativeCore.check("ctxprobe_tlb_reach_run", rc);
             }
             double pilotNs = (double) wall.get(ValueLayout.JAVA_LONG, 0) / pilotOps;
             long ops = Math.max(2 * n, (long) (batchNs / Math.max(pilotNs, 0.1)));
             BatchPlan plan = new BatchPlan(1, batches, ops);
             // Counted per load over the run (the warm-up batch included): dTLB misses per load where a PMU exists.
-            CounterReadings events = InThreadMeasurement.counted(ctx, (long) (plan.warmup() + batches) * ops, () -> CtxprobeLib.check(
-                    "ctxprobe_tlb_chase_run", CtxprobeLib.tlbChaseRun(layout, n, plan.warmup(), batches, ops, wall, huge)));
+            CounterReadings events = InThreadMeasurement.counted(ctx, (long) (plan.warmup() + batches) * ops, () -> NativeCore.check(
+                    "ctxprobe_tlb_reach_run", NativeTlb.reachRun(layout, n, plan.warmup(), batches, ops, wall, huge)));
             long[] wallNs = wall.toArray(ValueLayout.JAVA_LONG);
             String layoutText = switch (layout) {
-                case CtxprobeLib.TLB_SPARSE_4K -> "sparse: one line per 4 KiB page";
-                case CtxprobeLib.TLB_PACKED -> "packed: the same lines contiguous (cache control)";
-                case CtxprobeLib.TLB_SPARSE_THP -> "sparse on transparent huge pages (madvise)";
+                case SPARSE_4K -> "sparse: one line per 4 KiB page";
+                case PACKED -> "packed: the same lines contiguous (cache control)";
+                case SPARSE_THP -> "sparse on transparent huge pages (madvise)";
                 default -> "sparse on hugetlbfs pages (MAP_HUGETLB)";
             };
             CaseResultBuilder b = new CaseResultBuilder(ID, caseId, UNIT).param("pages", n).param("layout", layoutText)
@@ -159,9 +160,9 @@ public final class TlbReachProbe implements Probe {
                     .counters(events.counters());
             events.notes().forEach(b::note);
             long kib = huge.get(ValueLayout.JAVA_LONG, 0);
-            if (layout == CtxprobeLib.TLB_SPARSE_THP || layout == CtxprobeLib.TLB_SPARSE_HUGETLB) {
+            if (layout == NativeTlb.Layout.SPARSE_THP || layout == NativeTlb.Layout.SPARSE_HUGETLB) {
                 b.param("hugeKiB", kib < 0 ? "unreadable" : String.valueOf(kib));
-                if (layout == CtxprobeLib.TLB_SPARSE_THP && kib == 0) {
+                if (layout == NativeTlb.Layout.SPARSE_THP && kib == 0) {
                     b.note("the kernel gave no transparent huge page (AnonHugePages 0 kB): this point ran on 4 KiB pages");
                 }
             }

@@ -1,6 +1,7 @@
 package io.ctxprobe.probes;
 
-import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.linux.NativeCore;
+import io.ctxprobe.linux.NativeTlb;
 import io.ctxprobe.measure.CounterReadings;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.probe.Probe;
@@ -29,16 +30,16 @@ public final class TlbSwitchProbe implements Probe {
     static final String ID = "tlb.switch";
     private static final String UNIT = "ns/pass";
 
-    record Event(String caseId, int code, String what) {}
+    record Event(String caseId, NativeTlb.Event code, String what) {}
 
     static final List<Event> EVENTS = List.of(
-            new Event("none", CtxprobeLib.TLBEV_NONE, "nothing between passes"),
-            new Event("null-syscall", CtxprobeLib.TLBEV_NULL_SYSCALL, "raw syscall(SYS_getppid)"),
-            new Event("fiber-asm", CtxprobeLib.TLBEV_FIBER_ASM, "hand-written fiber switch there and back"),
-            new Event("fiber-ucontext", CtxprobeLib.TLBEV_FIBER_UCONTEXT, "swapcontext there and back (rt_sigprocmask each way)"),
-            new Event("thread-roundtrip", CtxprobeLib.TLBEV_THREAD_ROUNDTRIP,
+            new Event("none", NativeTlb.Event.NONE, "nothing between passes"),
+            new Event("null-syscall", NativeTlb.Event.NULL_SYSCALL, "raw syscall(SYS_getppid)"),
+            new Event("fiber-asm", NativeTlb.Event.FIBER_ASM, "hand-written fiber switch there and back"),
+            new Event("fiber-ucontext", NativeTlb.Event.FIBER_UCONTEXT, "swapcontext there and back (rt_sigprocmask each way)"),
+            new Event("thread-roundtrip", NativeTlb.Event.THREAD_ROUNDTRIP,
                     "futex round trip to a thread of this process pinned to the same CPU"),
-            new Event("process-roundtrip", CtxprobeLib.TLBEV_PROCESS_ROUNDTRIP,
+            new Event("process-roundtrip", NativeTlb.Event.PROCESS_ROUNDTRIP,
                     "futex round trip to a forked child process pinned to the same CPU"));
 
     static final long[] WORKING_SETS = {64, 1024};
@@ -89,8 +90,8 @@ public final class TlbSwitchProbe implements Probe {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
             // Counted over the whole run: per pass, but the untimed events and the warm-up included.
-            CounterReadings events = InThreadMeasurement.counted(ctx, plan.measuredOps(), () -> CtxprobeLib.check(
-                    "ctxprobe_tlb_switch_run", CtxprobeLib.tlbSwitchRun(e.code(), packed, w, plan.warmup(), batches, passes, wall)));
+            CounterReadings events = InThreadMeasurement.counted(ctx, plan.measuredOps(), () -> NativeCore.check(
+                    "ctxprobe_tlb_switch_run", NativeTlb.switchRun(e.code(), packed, w, plan.warmup(), batches, passes, wall)));
             CaseResultBuilder b = new CaseResultBuilder(ID, caseId, UNIT).counters(events.counters());
             events.notes().forEach(b::note);
             if (!events.counters().isEmpty()) {

@@ -26,7 +26,7 @@ class IpcProbesTest {
     @Test
     void everyChannelOnOneCoreRunsOkAtLeastTwoSwitchesPerRoundTripAndLeavesNothing() throws Exception {
         ProbeContext ctx = TestContexts.quick(EnumSet.of(Placement.SAME_CORE));   // host facts, library loaded
-        io.ctxprobe.linux.CtxprobeLib.nowNs();
+        io.ctxprobe.linux.NativeCore.nowNs();
         long fds = TestContexts.openFds();
         long threads = threadsNamedLikeMe();
         List<CaseResult> results = ProbeRegistryRun.run(IpcLatencyProbe.ID, ctx);
@@ -63,7 +63,7 @@ class IpcProbesTest {
     @Test
     void everyChannelMovesVerifiedDataAndThreadsOutrunAPipeOnOneCore() throws Exception {
         ProbeContext ctx = TestContexts.quick(EnumSet.of(Placement.SAME_CORE, Placement.CROSS_CORE));
-        io.ctxprobe.linux.CtxprobeLib.nowNs();
+        io.ctxprobe.linux.NativeCore.nowNs();
         long fds = TestContexts.openFds();
         long threads = threadsNamedLikeMe();
         List<CaseResult> results = ProbeRegistryRun.run(IpcBandwidthProbe.ID, ctx);

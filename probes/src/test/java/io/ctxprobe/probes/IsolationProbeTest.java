@@ -27,7 +27,7 @@ class IsolationProbeTest {
     @Test
     void aChildCrashSparesItsParentAndSiblingAThreadOrFiberCrashKillsItsProcess() throws Exception {
         ProbeContext ctx = TestContexts.quick(EnumSet.of(Placement.SAME_CORE));   // host facts, library loaded
-        io.ctxprobe.linux.CtxprobeLib.nowNs();
+        io.ctxprobe.linux.NativeCore.nowNs();
         long fds = TestContexts.openFds();
         List<String> cores = coreFiles();
         List<CaseResult> results = ProbeRegistryRun.run(IsolationProbe.ID, ctx);

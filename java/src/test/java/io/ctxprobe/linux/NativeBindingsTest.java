@@ -17,24 +17,24 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** libctxprobe through its binding; facts that hold on any host, never timings. */
-class CtxprobeLibTest {
+class NativeBindingsTest {
     private static final long BATCHES = 10;
     private static final long OPS = 100;
 
     @Test
     void abiAndClocks() {
-        assertEquals(CtxprobeLib.ABI_VERSION, CtxprobeLib.abiVersion());
-        long a = CtxprobeLib.nowNs();
-        long b = CtxprobeLib.nowNs();
+        assertEquals(NativeCore.ABI_VERSION, NativeCore.abiVersion());
+        long a = NativeCore.nowNs();
+        long b = NativeCore.nowNs();
         assertTrue(a > 0 && b >= a);
-        assertTrue(CtxprobeLib.threadCpuNs() > 0);
-        assertTrue(CtxprobeLib.timerCostPs(1000) > 0);
-        assertTrue(CtxprobeLib.timerCostPs(0) < 0, "0 reads is bad input: a negative errno");
+        assertTrue(NativeCore.threadCpuNs() > 0);
+        assertTrue(NativeCore.timerCostPs(1000) > 0);
+        assertTrue(NativeCore.timerCostPs(0) < 0, "0 reads is bad input: a negative errno");
     }
 
     @Test
     void cpuidVendor() {
-        int[] r = CtxprobeLib.cpuid(0, 0);
+        int[] r = NativeCore.cpuid(0, 0);
         assertEquals(4, r.length);
         assertTrue(r[0] > 0, "max basic leaf");
         // The vendor string is ebx, edx, ecx, little-endian ("GenuineIntel", "AuthenticAMD").
@@ -48,39 +48,41 @@ class CtxprobeLibTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment wall = arena.allocate(JAVA_LONG, BATCHES);
             MemorySegment cpu = arena.allocate(JAVA_LONG, BATCHES);
-            assertEquals(0, CtxprobeLib.check("ctxprobe_syscall_null_run",
-                    CtxprobeLib.syscallNullRun(1, BATCHES, OPS, wall, cpu)));
+            assertEquals(0, NativeCore.check("ctxprobe_syscall_null_run",
+                    NativeSyscall.nullRun(1, BATCHES, OPS, wall, cpu)));
             assertAllPositive(wall);
             assertTrue(Arrays.stream(cpu.toArray(JAVA_LONG)).allMatch(v -> v >= 0));
-            assertTrue(CtxprobeLib.syscallNullRun(1, BATCHES, OPS, wall, MemorySegment.NULL) == 0);
+            assertTrue(NativeSyscall.nullRun(1, BATCHES, OPS, wall, MemorySegment.NULL) == 0);
             assertThrows(IllegalArgumentException.class,
-                    () -> CtxprobeLib.syscallNullRun(1, BATCHES + 1, OPS, wall, MemorySegment.NULL));
+                    () -> NativeSyscall.nullRun(1, BATCHES + 1, OPS, wall, MemorySegment.NULL));
         }
     }
 
     @Test
     void fiberSwitchRunForEachKind() {
-        for (int kind : new int[] {CtxprobeLib.FIBER_ASM, CtxprobeLib.FIBER_ASM_NOFPU, CtxprobeLib.FIBER_UCONTEXT}) {
+        for (NativeFiber.Kind kind : NativeFiber.Kind.values()) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment wall = arena.allocate(JAVA_LONG, BATCHES);
-                assertEquals(0, CtxprobeLib.fiberSwitchRun(kind, 1, BATCHES, OPS, wall, MemorySegment.NULL),
+                assertEquals(0, NativeFiber.switchRun(kind, 1, BATCHES, OPS, wall, MemorySegment.NULL),
                         "kind " + kind);
                 assertAllPositive(wall);
             }
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment wall = arena.allocate(JAVA_LONG, BATCHES);
-            int rc = CtxprobeLib.fiberSwitchRun(99, 1, BATCHES, OPS, wall, MemorySegment.NULL);
+            int rc = NativeSyscall.nullRun(-1, BATCHES, OPS, wall, MemorySegment.NULL);
             assertEquals(-Errno.EINVAL, rc);
-            LinuxException e = assertThrows(LinuxException.class, () -> CtxprobeLib.check("ctxprobe_fiber_switch_run", rc));
+            LinuxException e = assertThrows(LinuxException.class, () -> NativeCore.check("ctxprobe_syscall_null_run", rc));
             assertEquals("EINVAL", e.errnoName());
         }
     }
 
     @Test
-    void pingpongNewRejectsBadInput() {
-        assertThrows(IllegalArgumentException.class, () -> CtxprobeLib.pingpongNew(99, 0, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> CtxprobeLib.pingpongNew(CtxprobeLib.MECH_FUTEX, 0, 0, 1));
+    void pingpongRejectsBadInput() {
+        assertThrows(IllegalArgumentException.class, () -> NativePingPong.start(NativePingPong.Mechanism.FUTEX,
+                NativePingPong.Mode.THREADS, 0, 0, 1, 1000));
+        assertThrows(IllegalArgumentException.class, () -> NativePingPong.start(NativePingPong.Mechanism.FUTEX,
+                NativePingPong.Mode.FIBER, 0, 1, 1, 1000), "the fiber mode needs MECH_SPIN");
     }
 
     /**
@@ -90,62 +92,69 @@ class CtxprobeLibTest {
     @Test
     void sameCorePingpongSwitchesTwicePerRoundTrip() {
         int cpu = Sched.getAffinity(0).first();
-        MemorySegment pp = CtxprobeLib.pingpongNew(CtxprobeLib.MECH_FUTEX, 2, BATCHES, OPS);
-        long[] threads = new long[2];
         PerfCounter[] counters = new PerfCounter[2];
-        boolean joined = false;
-        try {
+        try (NativePingPong pp = NativePingPong.start(NativePingPong.Mechanism.FUTEX, NativePingPong.Mode.THREADS, 2,
+                (int) BATCHES, OPS, 10_000)) {
             for (int side = 0; side < 2; side++) {
-                threads[side] = Pthread.create(CtxprobeLib.pingpongMainAddress(), CtxprobeLib.pingpongSide(pp, side));
-            }
-            assertEquals(0, CtxprobeLib.pingpongWaitReady(pp, 10_000));
-            for (int side = 0; side < 2; side++) {
-                int tid = CtxprobeLib.pingpongTid(pp, side);
+                int tid = pp.tid(side);
                 assertTrue(tid > 0);
                 Sched.setAffinity(tid, CpuSet.of(cpu));
                 assertEquals(CpuSet.of(cpu), Sched.getAffinity(tid));
                 counters[side] = PerfCounter.openValueOnly(PerfEvent.CONTEXT_SWITCHES, tid);
-                assertEquals(0, CtxprobeLib.pingpongSetCounterFd(pp, side, 0, counters[side].fd()));
+                pp.counterFd(side, 0, counters[side].fd());
             }
-            CtxprobeLib.pingpongGo(pp);
-            Pthread.join(threads[0]);
-            Pthread.join(threads[1]);
-            joined = true;
+            pp.go();
+            pp.join();
 
-            assertEquals(0, CtxprobeLib.pingpongError(pp));
             long roundTrips = BATCHES * OPS;
-            long[] samples = CtxprobeLib.pingpongSamples(pp, BATCHES);
+            long[] samples = pp.batchWallNs();
             assertTrue(Arrays.stream(samples).allMatch(v -> v > 0), Arrays.toString(samples));
             long rusage = 0;
             long perf = 0;
             for (int side = 0; side < 2; side++) {
-                assertEquals(cpu, CtxprobeLib.pingpongCpu(pp, side, false), "side " + side + " at start");
-                assertEquals(cpu, CtxprobeLib.pingpongCpu(pp, side, true), "side " + side + " at end");
-                rusage += CtxprobeLib.pingpongRusageDelta(pp, side, CtxprobeLib.RUSAGE_NVCSW)
-                        + CtxprobeLib.pingpongRusageDelta(pp, side, CtxprobeLib.RUSAGE_NIVCSW);
-                long delta = CtxprobeLib.pingpongCounterDelta(pp, side, 0);
+                assertEquals(cpu, pp.cpu(side, false), "side " + side + " at start");
+                assertEquals(cpu, pp.cpu(side, true), "side " + side + " at end");
+                assertEquals(roundTrips, pp.roundTrips(side), "side " + side + " counted every measured round trip");
+                rusage += pp.voluntarySwitches(side) + pp.involuntarySwitches(side);
+                long delta = pp.counterDelta(side, 0);
                 assertTrue(delta >= 0, "perf read failed on side " + side);
                 perf += delta;
-                assertEquals(-1, CtxprobeLib.pingpongCounterDelta(pp, side, 1), "no fd in slot 1");
+                assertEquals(-1, pp.counterDelta(side, 1), "no fd in slot 1");
             }
+            assertTrue(pp.childEnd(NativePingPong.PONG).isEmpty(), "no side was forked");
             assertTrue(rusage >= 2 * roundTrips, "rusage switches " + rusage + " for " + roundTrips + " round trips");
             assertTrue(perf >= 2 * roundTrips, "perf context-switches " + perf + " for " + roundTrips + " round trips");
         } finally {
-            if (!joined) {
-                // Never leave C threads blocked on a futex if an assertion failed before the join.
-                CtxprobeLib.pingpongAbort(pp);
-                for (long t : threads) {
-                    if (t != 0) {
-                        Pthread.join(t);
-                    }
-                }
-            }
             for (PerfCounter c : counters) {
                 if (c != null) {
                     c.close();
                 }
             }
-            CtxprobeLib.pingpongFree(pp);
+        }
+    }
+
+    /**
+     * The partner watch: a forked side killed with SIGKILL mid-run ends the run (side 0's untimed
+     * wait is released and the join returns EPIPE), and the object says how the child ended and
+     * after how many round trips.
+     */
+    @Test
+    void killedPartnerIsNoticedAtOnce() throws Exception {
+        try (NativePingPong pp = NativePingPong.start(NativePingPong.Mechanism.FUTEX, NativePingPong.Mode.PROCESS, 0,
+                1000, 1_000_000, 10_000)) {
+            int pid = pp.tid(NativePingPong.PONG);
+            pp.go();
+            for (int i = 0; i < 500 && pp.roundTrips(NativePingPong.PONG) == 0; i++) {
+                Thread.sleep(1);
+            }
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            // Side 0 waits on the futex without a deadline: that join returns at all is the watch's doing.
+            LinuxException e = assertThrows(LinuxException.class, pp::join);
+            assertEquals("EPIPE", e.errnoName());
+            NativePingPong.ChildEnd end = pp.childEnd(NativePingPong.PONG).orElseThrow();
+            assertEquals(9, end.signal(), "killed by SIGKILL");
+            assertEquals(-1, end.exitCode());
+            assertTrue(pp.roundTrips(NativePingPong.PONG) > 0, "round trips before the kill");
         }
     }
 
