@@ -33,6 +33,8 @@ public final class RunLock implements AutoCloseable {
     /** Where the lock lives, first usable of these directories. */
     static final List<Path> DIRECTORIES = List.of(Path.of("/run/lock"), Path.of("/var/tmp"));
     static final String NAME = "ctxprobe.lock";
+    /** Names another lock file (tests; hosts that share /run/lock with others they must not serialize with). */
+    public static final String FILE_PROPERTY = "ctxprobe.lock.file";
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final Path path;
@@ -94,6 +96,10 @@ public final class RunLock implements AutoCloseable {
     }
 
     static Path lockFile() {
+        String configured = System.getProperty(FILE_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
         for (Path dir : DIRECTORIES) {
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 return dir.resolve(NAME);

@@ -313,7 +313,7 @@ public final class NativeLibrary {
 
     // ---- loading ---------------------------------------------------------------------------------------
 
-    /* int32_t ctxprobe_abi_version(void); — resolved here, not through CtxprobeLib, to avoid a cycle. */
+    /* int32_t ctxprobe_abi_version(void); — resolved here, not through NativeCore, to avoid a cycle. */
     private static final FunctionDescriptor ABI_VERSION = FunctionDescriptor.of(JAVA_INT);
 
     /** dlopen()s {@code so} for the life of the JVM and refuses it unless its ABI version matches. */

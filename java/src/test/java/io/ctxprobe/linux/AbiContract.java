@@ -46,7 +46,7 @@ final class AbiContract {
 
     /** libc headers whose macros and structs the linux package mirrors. */
     private static final List<String> LIBC_HEADERS = List.of("errno.h", "fcntl.h", "linux/futex.h", "sched.h", "signal.h",
-            "stddef.h", "stdio.h", "sys/eventfd.h", "sys/mman.h", "sys/prctl.h", "sys/resource.h", "sys/statvfs.h",
+            "stddef.h", "stdio.h", "sys/eventfd.h", "sys/file.h", "sys/mman.h", "sys/prctl.h", "sys/resource.h", "sys/statvfs.h",
             "sys/wait.h", "time.h", "unistd.h");
 
     // ---- the Java side ------------------------------------------------------------------------------
