@@ -152,6 +152,9 @@ public final class Ctxprobe {
         }
         Set<Placement> placements = EnumSet.noneOf(Placement.class);
         for (String p : request.placements()) {
+            if (p.isBlank()) {
+                throw new IllegalArgumentException("--placement: an empty name (a stray comma?)");
+            }
             try {
                 placements.add(Placement.parse(p));
             } catch (IllegalArgumentException e) {
@@ -159,6 +162,9 @@ public final class Ctxprobe {
             }
         }
         for (String m : request.mechanisms()) {
+            if (m.isBlank()) {
+                throw new IllegalArgumentException("--mechanism: an empty name (a stray comma?)");
+            }
             if (!Mechanism.switchLabels().contains(m)) {
                 throw new IllegalArgumentException("--mechanism: unknown mechanism '" + m + "': expected one of "
                         + String.join(", ", Mechanism.switchLabels()));

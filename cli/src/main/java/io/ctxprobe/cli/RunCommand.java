@@ -51,11 +51,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "LIST", description = "CPUs the probes may use, e.g. 0-3,8 (default: all allowed to this process)")
     String cpus;
 
-    @Option(names = "--placement", paramLabel = "P", split = ",",
+    @Option(names = "--placement", paramLabel = "P",
             description = "same-core, cross-core, smt-sibling, all-pairs (default: all but all-pairs)")
     List<String> placements = new ArrayList<>();
 
-    @Option(names = "--mechanism", paramLabel = "M", split = ",",
+    @Option(names = "--mechanism", paramLabel = "M",
             description = "handoff mechanisms for thread.switch and process.switch: futex, pipe, eventfd, yield (default: all)")
     List<String> mechanisms = new ArrayList<>();
 
@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
             + ", --quick: " + RunOptions.QUICK_BATCHES + ")")
     Integer batches;
 
-    @Option(names = "--counters", paramLabel = "LIST", split = ",",
+    @Option(names = "--counters", paramLabel = "LIST",
             description = "perf events counted by in-thread probes: catalogue names (context-switches, page-faults, cycles, "
                     + "dTLB-load-misses, ...) or tracepoints category:name (default: task-clock,context-switches,cpu-migrations,"
                     + "page-faults, plus cycles,instructions,dTLB-load-misses where a PMU exists)")
@@ -145,8 +145,8 @@ final class RunCommand implements Callable<Integer> {
     /** Every check that can refuse the request, before anything is measured or written. */
     private Request validate() {
         RunRequest run = RunRequest.of(ids.toArray(String[]::new)).quick(quick).cpus(cpus)
-                .placements(placements.toArray(String[]::new)).mechanisms(mechanisms.toArray(String[]::new))
-                .batches(batches).counters(counters.toArray(String[]::new)).binding(bindingName);
+                .placements(commaList(placements)).mechanisms(commaList(mechanisms))
+                .batches(batches).counters(commaList(counters)).binding(bindingName);
         Ctxprobe.Plan plan;
         try {
             plan = Ctxprobe.plan(run);
@@ -157,6 +157,14 @@ final class RunCommand implements Callable<Integer> {
         OutputTarget report = json != null ? outputTarget("--json", json) : null;
         NativeLibrary.lookup(); // a directory the user must fix is exit 2 here, before anything runs
         return new Request(run, plan, report);
+    }
+
+    /**
+     * Comma lists split here, not by picocli, which drops empty items: "--counters ," must reach the
+     * checks as two empty names (bad input), not as "no counters" (the defaults).
+     */
+    private static String[] commaList(List<String> values) {
+        return values.stream().flatMap(v -> java.util.Arrays.stream(v.split(",", -1))).toArray(String[]::new);
     }
 
     /** The host's run lock, unless --no-lock; a lock file this user cannot open is said and skipped. */

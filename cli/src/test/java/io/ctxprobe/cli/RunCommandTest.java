@@ -60,6 +60,11 @@ class RunCommandTest {
             "--binding jni",
             "--counters nosuch-event",
             "--counters context-switches,a:b/c",
+            "--counters ,",
+            "--cpus 0,0",
+            "--lock-wait -1",
+            "--placement same-core,",
+            "--mechanism ,futex",
             "--frobnicate"})
     void badInputIsOneLineExitTwoAndWritesNothing(String args) throws Exception {
         Path report = dir.resolve("r.json");
