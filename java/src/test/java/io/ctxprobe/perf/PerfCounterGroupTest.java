@@ -184,13 +184,13 @@ class PerfCounterGroupTest {
         PerfAvailability a = PerfAvailability.probe();
         try (PerfCounterGroup g = PerfCounterGroup.open(specs("context-switches", "cycles", "instructions",
                 "dTLB-load-misses", "iTLB-load-misses", "cache-misses", "branch-misses"), 0, false)) {
-            if (a.hardware().status() == PerfAvailability.Status.NO_PMU) {
+            if (a.hardware().status() == PerfOpenStatus.NO_PMU) {
                 assertEquals(6, g.unavailable().size(), g.toString());
                 for (PerfCounterGroup.Unavailable u : g.unavailable()) {
-                    assertEquals("unavailable: no PMU (ENOENT)", u.text(), u.spec().name());
+                    assertEquals("unavailable: no hardware PMU (ENOENT)", u.text(), u.spec().name());
                 }
                 CounterReadings cr = CounterReadings.of(g, g.read(), "runner", 1);
-                assertTrue(cr.notes().contains("cycles: unavailable: no PMU (ENOENT)"), cr.notes().toString());
+                assertTrue(cr.notes().contains("cycles: unavailable: no hardware PMU (ENOENT)"), cr.notes().toString());
                 assertTrue(cr.counters().stream().noneMatch(c -> c.event().startsWith("cycles")), "no zero for cycles");
             } else if (a.hardware().open()) {
                 g.enable();
@@ -211,12 +211,12 @@ class PerfCounterGroupTest {
     void classifyNamesTheErrnoAndTheFix() {
         OptionalInt two = OptionalInt.of(2);
         PerfEventSpec cycles = PerfEventSpec.parse("cycles");
-        assertEquals("unavailable: no PMU (ENOENT)", PerfCounterGroup.classify(cycles, 2, two).text());
+        assertEquals("unavailable: no hardware PMU (ENOENT)", PerfOpenLadder.classify(cycles.kind(), 2, two).text());
         assertEquals("not permitted (EACCES): perf_event_paranoid=2; try sysctl kernel.perf_event_paranoid=1 or run as root",
-                PerfCounterGroup.classify(cycles, 13, two).text());
-        assertEquals(PerfCounterGroup.Status.NOT_PERMITTED,
-                PerfCounterGroup.classify(PerfEventSpec.parse("context-switches"), 1, two).status());
-        assertTrue(PerfCounterGroup.classify(cycles, 22, two).text().contains("(EINVAL)"));
+                PerfOpenLadder.classify(cycles.kind(), 13, two).text());
+        assertEquals(PerfOpenStatus.NOT_PERMITTED,
+                PerfOpenLadder.classify(PerfEvent.Kind.SOFTWARE, 1, two).status());
+        assertTrue(PerfOpenLadder.classify(cycles.kind(), 22, two).text().contains("(EINVAL)"));
     }
 
     @Test
@@ -233,7 +233,7 @@ class PerfCounterGroupTest {
         assertEquals("tracepoint tlb:tlb_flush not found under " + tracefs.resolve("events")
                 + " (tracefs not mounted or no such event; as root: mount -t tracefs nodev /sys/kernel/tracing)", missing.missing());
         try (PerfCounterGroup g = PerfCounterGroup.open(List.of(missing), 0, false)) {
-            assertEquals(PerfCounterGroup.Status.NOT_FOUND, g.unavailable().getFirst().status());
+            assertEquals(PerfOpenStatus.NOT_FOUND, g.unavailable().getFirst().status());
             assertEquals("tlb:tlb_flush: unavailable: " + missing.missing(),
                     CounterReadings.of(g, g.read(), "runner", 1).notes().getFirst());
         }
