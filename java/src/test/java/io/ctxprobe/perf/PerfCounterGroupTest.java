@@ -10,7 +10,7 @@ import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.linux.Resource;
 import io.ctxprobe.linux.Sched;
 import io.ctxprobe.measure.CounterReadings;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.report.JsonReports;
 
 import java.io.File;

@@ -8,7 +8,7 @@ import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.ProbeUnavailableException;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
