@@ -1,9 +1,9 @@
 package io.ctxprobe.perf;
 
+import io.ctxprobe.host.FileText;
+import io.ctxprobe.host.HostFiles;
+import io.ctxprobe.host.HostPaths;
 import io.ctxprobe.linux.Unistd;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.OptionalInt;
 
 /**
@@ -16,8 +16,6 @@ import java.util.OptionalInt;
  * @param paranoid  /proc/sys/kernel/perf_event_paranoid, absent if unreadable
  */
 public record PerfAvailability(ClassStatus software, ClassStatus hardware, OptionalInt paranoid) {
-
-    public static final Path PARANOID = Path.of("/proc/sys/kernel/perf_event_paranoid");
 
     /**
      * One class's answer.
@@ -40,7 +38,7 @@ public record PerfAvailability(ClassStatus software, ClassStatus hardware, Optio
     }
 
     public static PerfAvailability probe() {
-        OptionalInt paranoid = readParanoid(PARANOID);
+        OptionalInt paranoid = readParanoid(HostFiles.live());
         return new PerfAvailability(probeClass(PerfEvent.CONTEXT_SWITCHES, paranoid),
                 probeClass(PerfEvent.CYCLES, paranoid), paranoid);
     }
@@ -54,12 +52,10 @@ public record PerfAvailability(ClassStatus software, ClassStatus hardware, Optio
         return ClassStatus.of(outcome);
     }
 
-    static OptionalInt readParanoid(Path file) {
-        try {
-            return parseParanoid(Files.readString(file));
-        } catch (IOException e) {
-            return OptionalInt.empty();
-        }
+    /** perf_event_paranoid from {@code files} (the live host, or a fixture root in tests). */
+    public static OptionalInt readParanoid(HostFiles files) {
+        FileText text = files.read(HostPaths.PERF_EVENT_PARANOID);
+        return text.ok() ? parseParanoid(String.join("\n", text.lines())) : OptionalInt.empty();
     }
 
     /** The file's one integer (may be negative); absent if empty or not a number. */

@@ -2,6 +2,7 @@ package io.ctxprobe.perf;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.ctxprobe.host.HostFiles;
 import io.ctxprobe.linux.Ioctl;
 import io.ctxprobe.linux.Unistd;
 import java.lang.foreign.Arena;
@@ -126,7 +127,7 @@ public final class PerfCounterGroup implements AutoCloseable {
      * {@code inherit}: also count threads the task creates after the open.
      */
     public static PerfCounterGroup open(List<PerfEventSpec> events, int tid, boolean inherit) {
-        OptionalInt paranoid = PerfAvailability.readParanoid(PerfAvailability.PARANOID);
+        OptionalInt paranoid = PerfAvailability.readParanoid(HostFiles.live());
         List<Member> opened = new ArrayList<>();
         List<Unavailable> missing = new ArrayList<>();
         int leader = -1;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ctxprobe.host.HostFiles;
 import io.ctxprobe.linux.LinuxException;
 import java.util.List;
 import java.util.OptionalInt;
@@ -121,12 +122,25 @@ class PerfCounterTest {
         }
     }
 
+    /** The vm-2cpu fixture tree of the host tests (resources/host/vm-2cpu/root). */
+    private static final java.nio.file.Path VM_ROOT = fixtureRoot();
+
+    private static java.nio.file.Path fixtureRoot() {
+        try {
+            return java.nio.file.Path.of(PerfCounterTest.class.getResource("/host/vm-2cpu/root").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void paranoidParser() {
         assertEquals(OptionalInt.of(2), PerfAvailability.parseParanoid("2\n"));
         assertEquals(OptionalInt.of(-1), PerfAvailability.parseParanoid("-1"));
         assertEquals(OptionalInt.empty(), PerfAvailability.parseParanoid(""));
         assertEquals(OptionalInt.empty(), PerfAvailability.parseParanoid("x"));
-        assertEquals(OptionalInt.empty(), PerfAvailability.readParanoid(java.nio.file.Path.of("/nonexistent/paranoid")));
+        assertEquals(OptionalInt.empty(), PerfAvailability.parseParanoid("\n"));
+        assertEquals(OptionalInt.empty(), PerfAvailability.readParanoid(new HostFiles(java.nio.file.Path.of("/nonexistent"))));
+        assertEquals(OptionalInt.of(2), PerfAvailability.readParanoid(new HostFiles(VM_ROOT)));
     }
 }
