@@ -45,7 +45,7 @@ import java.util.List;
  */
 public final class FootprintProbe implements Probe {
 
-    static final String ID = "footprint";
+    public static final String ID = "footprint";
     static final String UNIT = "KiB/unit";
     /** Overrides N for every kind. */
     public static final String UNITS_PROPERTY = "ctxprobe.footprint.units";

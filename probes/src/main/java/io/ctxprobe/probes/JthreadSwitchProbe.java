@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JthreadSwitchProbe implements Probe {
 
-    static final String ID = "jthread.switch";
+    public static final String ID = "jthread.switch";
     private static final String UNIT = "ns/switch";
     private static final long READY_TIMEOUT_S = 10;
     private static final long EXIT_TIMEOUT_MS = 5_000;

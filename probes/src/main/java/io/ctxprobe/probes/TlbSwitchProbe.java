@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class TlbSwitchProbe implements Probe {
 
-    static final String ID = "tlb.switch";
+    public static final String ID = "tlb.switch";
     private static final String UNIT = "ns/pass";
 
     record Event(String caseId, int code, String what) {}
