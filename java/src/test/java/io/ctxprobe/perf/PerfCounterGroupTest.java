@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ctxprobe.host.FileText;
+import io.ctxprobe.host.HostFiles;
 import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.linux.Resource;
 import io.ctxprobe.linux.Sched;
@@ -228,9 +230,10 @@ class PerfCounterGroupTest {
         assertThrows(IllegalArgumentException.class, () -> PerfEventSpec.parse("nosuch-event"));
         assertThrows(IllegalArgumentException.class, () -> PerfEventSpec.parse("a:b/c"));
 
-        PerfEventSpec missing = PerfEventSpec.parse("tlb:tlb_flush", List.of(tracefs));
+        HostFiles root = new HostFiles(tracefs);
+        PerfEventSpec missing = PerfEventSpec.parse("tlb:tlb_flush", root);
         assertFalse(missing.resolved());
-        assertEquals("tracepoint tlb:tlb_flush not found under " + tracefs.resolve("events")
+        assertEquals("tracepoint tlb:tlb_flush not found under /sys/kernel/tracing/events or /sys/kernel/debug/tracing/events"
                 + " (tracefs not mounted or no such event; as root: mount -t tracefs nodev /sys/kernel/tracing)", missing.missing());
         try (PerfCounterGroup g = PerfCounterGroup.open(List.of(missing), 0, false)) {
             assertEquals(PerfOpenStatus.NOT_FOUND, g.unavailable().getFirst().status());
@@ -238,13 +241,28 @@ class PerfCounterGroupTest {
                     CounterReadings.of(g, g.read(), "runner", 1).notes().getFirst());
         }
 
-        Path id = tracefs.resolve("events/sched/sched_switch/id");
+        Path old = tracefs.resolve("sys/kernel/debug/tracing/events/sched/sched_switch/id");
+        Files.createDirectories(old.getParent());
+        Files.writeString(old, "317\n");
+        PerfEventSpec found = PerfEventSpec.parse("sched:sched_switch", root);
+        assertEquals(317, found.config(), "the old place under debugfs is read when tracefs has no own mount");
+        Path id = tracefs.resolve("sys/kernel/tracing/events/sched/sched_switch/id");
         Files.createDirectories(id.getParent());
-        Files.writeString(id, "317\n");
-        PerfEventSpec found = PerfEventSpec.parse("sched:sched_switch", List.of(tracefs));
-        assertEquals(317, found.config());
+        Files.writeString(id, "");
+        assertEquals(317, PerfEventSpec.parse("sched:sched_switch", root).config(), "an empty id file is skipped");
+        Files.writeString(id, "318\n");
+        assertEquals(318, PerfEventSpec.parse("sched:sched_switch", root).config(), "tracefs's own mount comes first");
         assertEquals(PerfEvent.Type.TRACEPOINT, found.type());
         assertEquals(PerfEvent.Kind.TRACEPOINT, found.kind());
+    }
+
+    @Test
+    void tracepointIdParser() {
+        String path = "/sys/kernel/tracing/events/sched/sched_switch/id";
+        assertEquals(java.util.OptionalLong.of(317), PerfEventSpec.parseTracepointId(new FileText(path, List.of("317"), null)));
+        assertTrue(PerfEventSpec.parseTracepointId(new FileText(path, List.of(), null)).isEmpty());
+        assertTrue(PerfEventSpec.parseTracepointId(new FileText(path, List.of("31x"), null)).isEmpty());
+        assertTrue(PerfEventSpec.parseTracepointId(new FileText(path, List.of(), "no " + path)).isEmpty());
     }
 
     @Test
