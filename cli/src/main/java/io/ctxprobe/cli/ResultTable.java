@@ -1,7 +1,7 @@
 package io.ctxprobe.cli;
 
 import io.ctxprobe.report.CaseResult;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.report.Status;
 
 import java.util.ArrayList;

@@ -43,7 +43,7 @@ public final class NativeHostFacts implements NativeFacts {
             try (PerfCounterGroup g = PerfCounterGroup.open(List.of(PerfEventSpec.parse(name)), 0, false)) {
                 if (!g.members().isEmpty()) {
                     PerfCounterGroup.Member m = g.members().getFirst();
-                    out.add(new EventAvailability(name, "OPEN", m.userOnly() ? "open (user-space only: exclude_kernel=1)" : "open"));
+                    out.add(new EventAvailability(name, "OPEN", m.text()));
                 } else {
                     PerfCounterGroup.Unavailable u = g.unavailable().getFirst();
                     out.add(new EventAvailability(name, u.status().name(), u.text()));

@@ -3,18 +3,18 @@ package io.ctxprobe.host;
 import java.util.List;
 
 /** The lines of one host file, or why it could not be read (never both). */
-record FileText(String path, List<String> lines, String error) {
+public record FileText(String path, List<String> lines, String error) {
 
-    boolean ok() {
+    public boolean ok() {
         return error == null;
     }
 
     /** The first line, trimmed; null when unreadable or empty. */
-    String first() {
+    public String first() {
         return ok() && !lines.isEmpty() ? lines.getFirst().trim() : null;
     }
 
-    String source() {
+    public String source() {
         return HostFiles.source(path);
     }
 

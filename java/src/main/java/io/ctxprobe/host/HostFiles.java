@@ -10,20 +10,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads host files under a root ("/" normally; tests point it at a fixture tree). */
-final class HostFiles {
+/**
+ * Reads host files under a root ("/" normally; tests point it at a fixture tree). Every reader of a
+ * host-wide procfs/sysfs file goes through here, and hands the lines to a pure parser.
+ */
+public final class HostFiles {
+    private static final HostFiles LIVE = new HostFiles(Path.of("/"));
+
     private final Path root;
 
-    HostFiles(Path root) {
+    public HostFiles(Path root) {
         this.root = root;
     }
 
-    Path resolve(String absolute) {
+    /** The running host's files (root "/"). */
+    public static HostFiles live() {
+        return LIVE;
+    }
+
+    public Path resolve(String absolute) {
         return root.resolve(absolute.substring(1));
     }
 
     /** One file; a missing or unreadable file becomes a reason, never an exception. */
-    FileText read(String absolute) {
+    public FileText read(String absolute) {
         try {
             // ISO-8859-1: every byte decodes, so a stray byte in /proc/cmdline cannot fail the read.
             return new FileText(absolute, Files.readAllLines(resolve(absolute), StandardCharsets.ISO_8859_1), null);
@@ -37,12 +47,12 @@ final class HostFiles {
         }
     }
 
-    boolean exists(String absolute) {
+    public boolean exists(String absolute) {
         return Files.exists(resolve(absolute));
     }
 
     /** Entry names in a directory, sorted; empty when the directory is missing or unreadable. */
-    List<String> list(String absoluteDir) {
+    public List<String> list(String absoluteDir) {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(resolve(absoluteDir))) {
             ds.forEach(p -> names.add(p.getFileName().toString()));
@@ -53,7 +63,8 @@ final class HostFiles {
         return names;
     }
 
-    static String source(String absolute) {
+    /** "procfs:/proc/meminfo", "sysfs:...": the source name a fact or counter carries. */
+    public static String source(String absolute) {
         if (absolute.startsWith("/proc/")) {
             return "procfs:" + absolute;
         }

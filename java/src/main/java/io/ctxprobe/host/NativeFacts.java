@@ -51,7 +51,7 @@ public interface NativeFacts {
     /**
      * @param name   the event's name ("cycles", "sched:sched_switch")
      * @param status OPEN, or the reason's class: NO_PMU, NOT_PERMITTED, NOT_FOUND, UNSUPPORTED, ERROR
-     * @param text   "open", "open (user-space only: ...)", "unavailable: no PMU (ENOENT)", "not permitted (...)"
+     * @param text   "open", "open; user-space only (...)", "unavailable: no hardware PMU (ENOENT)", "not permitted (...)"
      */
     record EventAvailability(String name, String status, String text) {
     }

@@ -20,7 +20,48 @@ final class TopologyReader {
 
     static Result read(HostFiles files, NativeFacts nativeFacts, CpuInfoParser.CpuInfo info, OshiSnapshot oshi) {
         SectionBuilder s = new SectionBuilder("topology");
+        List<Integer> online = online(files, info, s);
+        List<Integer> allowed = allowed(files, nativeFacts, s, online);
 
+        Map<Integer, int[]> placement = new HashMap<>();
+        Map<Integer, List<Integer>> siblings = new HashMap<>();
+        Set<Integer> all = new HashSet<>(online);
+        all.addAll(allowed);
+        placement(files, info, all, placement, siblings, s);
+        String topoSource = HostFiles.source(HostPaths.SYS_CPU + "/cpu*/topology");
+
+        Map<Integer, Integer> nodeOf = new HashMap<>();
+        int nodes = readNodes(files, nodeOf);
+        if (nodes > 0) {
+            s.add("NUMA nodes", Integer.toString(nodes), HostFiles.source(HostPaths.SYS_NODE));
+        } else {
+            nodes = 1;
+            s.add(Fact.of("NUMA nodes", "1", HostFiles.source(HostPaths.SYS_NODE),
+                    "no node directories: kernel without NUMA, one memory node"));
+        }
+
+        CpuTopology topology = build(allowed, online, placement, siblings, nodeOf, nodes);
+        s.add("physical cores", Integer.toString(topology.physicalCores()), topoSource);
+        s.add("packages", Integer.toString(topology.packages()), topoSource);
+        FileText smtActive = files.read(HostPaths.SMT_ACTIVE);
+        s.add("SMT", topology.smt() ? "yes" : "no", topoSource);
+        if (smtActive.ok()) {
+            s.add(smtActive.fact("SMT active"));
+        }
+        List<String> sets = topology.siblingSets().stream().map(CpuLists::format).toList();
+        s.add("SMT sibling sets (allowed CPUs)", "{" + String.join("} {", sets) + "}", topoSource);
+
+        if (oshi.available()) {
+            s.add("logical/physical/packages (oshi)", oshi.logicalProcessors() + " / " + oshi.physicalProcessors()
+                    + " / " + oshi.packages(), "oshi");
+        } else {
+            s.unavailable("logical/physical/packages (oshi)", "oshi", oshi.unavailableReason());
+        }
+        return new Result(topology, s.build(), List.copyOf(online));
+    }
+
+    /** Online CPUs from sysfs; /proc/cpuinfo's processor count when sysfs lacks the list. */
+    private static List<Integer> online(HostFiles files, CpuInfoParser.CpuInfo info, SectionBuilder s) {
         FileText onlineText = files.read(HostPaths.CPU_ONLINE);
         List<Integer> online = cpuList(onlineText);
         if (online != null) {
@@ -36,7 +77,11 @@ final class TopologyReader {
             online = List.of();
             s.unavailable("online CPUs", onlineText.source(), reason(onlineText));
         }
+        return online;
+    }
 
+    /** Allowed CPUs: sched_getaffinity, else /proc/self/status's Cpus_allowed_list, else the online ones. */
+    private static List<Integer> allowed(HostFiles files, NativeFacts nativeFacts, SectionBuilder s, List<Integer> online) {
         FileText status = files.read(HostPaths.SELF_STATUS);
         String statusList = parseCpusAllowedList(status.lines());
         List<Integer> fromStatus = null;
@@ -71,14 +116,13 @@ final class TopologyReader {
                     "differs from sched_getaffinity of the calling thread");
         }
         s.add(statusFact);
-        List<Integer> allowed = fromNative != null ? fromNative : fromStatus != null ? fromStatus : online;
+        return fromNative != null ? fromNative : fromStatus != null ? fromStatus : online;
+    }
 
-        Map<Integer, int[]> placement = new HashMap<>();
-        Map<Integer, List<Integer>> siblings = new HashMap<>();
-        int fromSysfs = 0;
+    /** Package and core of every CPU in {@code all} (sysfs, else cpuinfo) and its SMT siblings, into the maps. */
+    private static void placement(HostFiles files, CpuInfoParser.CpuInfo info, Set<Integer> all,
+            Map<Integer, int[]> placement, Map<Integer, List<Integer>> siblings, SectionBuilder s) {
         int fromCpuinfo = 0;
-        Set<Integer> all = new HashSet<>(online);
-        all.addAll(allowed);
         for (int cpu : all) {
             String dir = HostPaths.cpu(cpu) + "/topology/";
             Integer core = CpuInfoParser.integer(files.read(dir + "core_id").first());
@@ -86,7 +130,6 @@ final class TopologyReader {
             List<Integer> sib = cpuList(files.read(dir + "thread_siblings_list"));
             if (core != null && pkg != null) {
                 placement.put(cpu, new int[] {pkg, core});
-                fromSysfs++;
             } else if (info.placement().containsKey(cpu)) {
                 placement.put(cpu, info.placement().get(cpu));
                 fromCpuinfo++;
@@ -102,35 +145,6 @@ final class TopologyReader {
             s.unavailable("core placement", topoSource, (all.size() - placement.size())
                     + " CPUs have neither sysfs topology nor cpuinfo core id (core ids shown as -1)");
         }
-
-        Map<Integer, Integer> nodeOf = new HashMap<>();
-        int nodes = readNodes(files, nodeOf);
-        if (nodes > 0) {
-            s.add("NUMA nodes", Integer.toString(nodes), HostFiles.source(HostPaths.SYS_NODE));
-        } else {
-            nodes = 1;
-            s.add(Fact.of("NUMA nodes", "1", HostFiles.source(HostPaths.SYS_NODE),
-                    "no node directories: kernel without NUMA, one memory node"));
-        }
-
-        CpuTopology topology = build(allowed, online, placement, siblings, nodeOf, nodes);
-        s.add("physical cores", Integer.toString(topology.physicalCores()), topoSource);
-        s.add("packages", Integer.toString(topology.packages()), topoSource);
-        FileText smtActive = files.read(HostPaths.SMT_ACTIVE);
-        s.add("SMT", topology.smt() ? "yes" : "no", topoSource);
-        if (smtActive.ok()) {
-            s.add(smtActive.fact("SMT active"));
-        }
-        List<String> sets = topology.siblingSets().stream().map(CpuLists::format).toList();
-        s.add("SMT sibling sets (allowed CPUs)", "{" + String.join("} {", sets) + "}", topoSource);
-
-        if (oshi.available()) {
-            s.add("logical/physical/packages (oshi)", oshi.logicalProcessors() + " / " + oshi.physicalProcessors()
-                    + " / " + oshi.packages(), "oshi");
-        } else {
-            s.unavailable("logical/physical/packages (oshi)", "oshi", oshi.unavailableReason());
-        }
-        return new Result(topology, s.build(), List.copyOf(online));
     }
 
     /** Pure: the topology from parsed pieces. Counts cover online CPUs; the CPU list covers allowed ones. */

@@ -1,7 +1,6 @@
 package io.ctxprobe.measure;
 
 import io.ctxprobe.perf.PerfCounterGroup;
-import io.ctxprobe.report.Counter;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.ctxprobe.measure;
 
-import io.ctxprobe.report.Counter;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -13,9 +13,6 @@ import java.lang.foreign.MemorySegment;
  * Every read carries time_enabled and time_running so multiplexing is visible and can be scaled.
  */
 public final class PerfCounter implements AutoCloseable {
-    /** PERF_FLAG_FD_CLOEXEC: a forked child must not inherit our counters. */
-    static final long PERF_FLAG_FD_CLOEXEC = 8;
-
     public static final long PERF_EVENT_IOC_ENABLE = 0x2400;
     public static final long PERF_EVENT_IOC_DISABLE = 0x2401;
     public static final long PERF_EVENT_IOC_RESET = 0x2403;
@@ -80,15 +77,9 @@ public final class PerfCounter implements AutoCloseable {
         return new PerfCounter(event, openFd(event, tid, flags, PerfEventAttr.TIMES), true);
     }
 
-    /* int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
-     *                     unsigned long flags);   (no glibc wrapper: syscall(SYS_perf_event_open)) */
+    /** Opened enabled, alone; throws LinuxException (no ladder: the caller asked for exactly this). */
     static int openFd(PerfEvent event, int tid, long flags, long readFormat) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = PerfEventAttr.counting(arena, event.type(), event.config(), flags);
-            PerfEventAttr.READ_FORMAT.set(attr, 0L, readFormat);
-            return (int) Unistd.syscall(Unistd.SYS_PERF_EVENT_OPEN, attr.address(), tid, -1, -1,
-                    PERF_FLAG_FD_CLOEXEC);
-        }
+        return PerfOpenLadder.openFd(event.type(), event.config(), flags, readFormat, tid, -1);
     }
 
     public PerfEvent event() {

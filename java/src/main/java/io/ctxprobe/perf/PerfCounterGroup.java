@@ -2,9 +2,8 @@ package io.ctxprobe.perf;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.ctxprobe.linux.Errno;
+import io.ctxprobe.host.HostFiles;
 import io.ctxprobe.linux.Ioctl;
-import io.ctxprobe.linux.LinuxException;
 import io.ctxprobe.linux.Unistd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,32 +21,30 @@ import java.util.OptionalInt;
  * starts at {@link #enable()}.
  *
  * <p>An event that cannot be opened is not an error: it is {@link Unavailable} with the reason
- * (the errno, and the fix where there is one). The ladder for each event:
- * <ol>
- * <li>open in the group, exclude_kernel=0 (software events and tracepoints are only ever tried so:
- *     a software event opened with exclude_kernel=1 counts 0);</li>
- * <li>hardware only, on EACCES/EPERM: again with exclude_kernel=1 (EACCES comes before the kernel
- *     looks the event up; ENOENT then means "no PMU"); the reading is labelled user-space only;</li>
- * <li>EINVAL in the group (the group cannot hold it, or read_format GROUP is refused, e.g. with
- *     inherit on some kernels): the same event alone, own fd and own enabled/running.</li>
- * </ol>
- * Everything already opened is closed when a later step throws, and in {@link #close()}.
+ * (the errno, and the fix where there is one). Each event goes through {@link PerfOpenLadder}
+ * (in the group; user space only for hardware after EACCES/EPERM; alone after EINVAL). Everything
+ * already opened is closed when a later event throws, and in {@link #close()}.
  */
 public final class PerfCounterGroup implements AutoCloseable {
 
     /** PERF_IOC_FLAG_GROUP: an ioctl on the leader applies to every member. */
     static final long PERF_IOC_FLAG_GROUP = 1;
-    static final long GROUP_FORMAT = PerfEventAttr.FORMAT_GROUP | PerfEventAttr.TIMES;
 
-    /** How an event could not be opened: a status for tools and a reason for people. */
-    public enum Status {
-        NO_PMU, NOT_PERMITTED, NOT_FOUND, UNSUPPORTED, ERROR
-    }
+    /**
+     * An event that did not open: the ladder's status and reason; {@link #text()} is
+     * "unavailable: &lt;reason&gt;" or "not permitted (...)".
+     */
+    public record Unavailable(PerfEventSpec spec, PerfOpenLadder.Refused refused) {
+        public PerfOpenStatus status() {
+            return refused.status();
+        }
 
-    /** An event that did not open; {@link #text()} is "unavailable: &lt;reason&gt;" or "not permitted (...)". */
-    public record Unavailable(PerfEventSpec spec, Status status, String reason) {
+        public String reason() {
+            return refused.reason();
+        }
+
         public String text() {
-            return status == Status.NOT_PERMITTED ? reason : "unavailable: " + reason;
+            return refused.text();
         }
     }
 
@@ -56,6 +53,11 @@ public final class PerfCounterGroup implements AutoCloseable {
         /** The event's name, with "(user-space only)" when it opened only with exclude_kernel=1. */
         public String label() {
             return userOnly ? spec.name() + " (user-space only)" : spec.name();
+        }
+
+        /** "open", or "open; &lt;note&gt;": the availability listing's wording. */
+        public String text() {
+            return note == null ? "open" : "open; " + note;
         }
     }
 
@@ -125,24 +127,24 @@ public final class PerfCounterGroup implements AutoCloseable {
      * {@code inherit}: also count threads the task creates after the open.
      */
     public static PerfCounterGroup open(List<PerfEventSpec> events, int tid, boolean inherit) {
-        OptionalInt paranoid = PerfAvailability.readParanoid(PerfAvailability.PARANOID);
+        OptionalInt paranoid = PerfAvailability.readParanoid(HostFiles.live());
         List<Member> opened = new ArrayList<>();
         List<Unavailable> missing = new ArrayList<>();
         int leader = -1;
         try {
             for (PerfEventSpec spec : events) {
                 if (!spec.resolved()) {
-                    missing.add(new Unavailable(spec, Status.NOT_FOUND, spec.missing()));
+                    missing.add(new Unavailable(spec, PerfOpenLadder.notFound(spec.missing())));
                     continue;
                 }
-                Object r = openOne(spec, tid, inherit, leader, paranoid);
-                if (r instanceof Member m) {
-                    opened.add(m);
-                    if (m.inGroup() && leader < 0) {
-                        leader = m.fd();
+                switch (PerfOpenLadder.open(spec, tid, inherit, true, leader, paranoid)) {
+                    case PerfOpenLadder.Opened o -> {
+                        opened.add(new Member(spec, o.fd(), o.inGroup(), o.userOnly(), o.note()));
+                        if (o.inGroup() && leader < 0) {
+                            leader = o.fd();
+                        }
                     }
-                } else {
-                    missing.add((Unavailable) r);
+                    case PerfOpenLadder.Refused r -> missing.add(new Unavailable(spec, r));
                 }
             }
         } catch (RuntimeException failure) {
@@ -157,83 +159,6 @@ public final class PerfCounterGroup implements AutoCloseable {
             throw failure;
         }
         return new PerfCounterGroup(opened, missing, leader);
-    }
-
-    /** The ladder for one event: a Member, or an Unavailable with the errno that decided it. */
-    private static Object openOne(PerfEventSpec spec, int tid, boolean inherit, int leader, OptionalInt paranoid) {
-        // Step 1: in the group (or as its leader), counting kernel and user mode.
-        int rc = tryOpen(spec, tid, inherit, true, leader, 0);
-        if (rc >= 0) {
-            return new Member(spec, rc, true, false, null);
-        }
-        int errno = -rc;
-        long flags = 0;
-        String userOnly = null;
-        // Step 2: hardware refused for permission: user mode only (allowed at paranoid 2). EACCES comes
-        // before the kernel looks the event up, so only this answer tells "no PMU" from "not permitted".
-        if (spec.kind() == PerfEvent.Kind.HARDWARE && (errno == Errno.EACCES || errno == Errno.EPERM)) {
-            userOnly = "opened with exclude_kernel=1 only (" + Errno.name(errno) + " with kernel mode"
-                    + paranoidText(paranoid) + "): counts user space only";
-            rc = tryOpen(spec, tid, inherit, true, leader, PerfEventAttr.EXCLUDE_KERNEL);
-            if (rc >= 0) {
-                return new Member(spec, rc, true, true, userOnly);
-            }
-            if (-rc == Errno.EACCES || -rc == Errno.EPERM) {
-                userOnly = null;              // refused either way: keep the first answer
-            } else {
-                errno = -rc;                  // ENOENT here means no PMU; EINVAL goes on to step 3
-                flags = PerfEventAttr.EXCLUDE_KERNEL;
-            }
-        }
-        // Step 3: the group cannot hold it (EINVAL; also read_format GROUP refused): alone, own times.
-        if (errno == Errno.EINVAL) {
-            rc = tryOpen(spec, tid, inherit, false, -1, flags);
-            if (rc >= 0) {
-                String alone = "opened alone: the group refused it (EINVAL)";
-                return new Member(spec, rc, false, userOnly != null, userOnly == null ? alone : alone + "; " + userOnly);
-            }
-            errno = -rc;
-        }
-        return classify(spec, errno, paranoid);
-    }
-
-    /**
-     * perf_event_open for one event; the fd, or -errno (saved before anything else). Opened
-     * disabled unless it joins an existing leader (members follow the leader's enable).
-     */
-    private static int tryOpen(PerfEventSpec spec, int tid, boolean inherit, boolean group, int leader, long flags) {
-        boolean follows = group && leader >= 0;
-        long attrFlags = flags | (inherit ? PerfEventAttr.INHERIT : 0) | (follows ? 0 : PerfEventAttr.DISABLED);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = PerfEventAttr.counting(arena, spec.type(), spec.config(), attrFlags);
-            PerfEventAttr.READ_FORMAT.set(attr, 0L, group ? GROUP_FORMAT : PerfEventAttr.TIMES);
-            return (int) Unistd.syscall(Unistd.SYS_PERF_EVENT_OPEN, attr.address(), tid, -1,
-                    follows ? leader : -1, PerfCounter.PERF_FLAG_FD_CLOEXEC);
-        } catch (LinuxException e) {
-            return -e.errno();
-        }
-    }
-
-    /** A failed open's errno as a status and a reason naming it (pure: tested on numbers). */
-    static Unavailable classify(PerfEventSpec spec, int errno, OptionalInt paranoid) {
-        String name = Errno.name(errno);
-        return switch (errno) {
-            case Errno.ENOENT, Errno.EOPNOTSUPP, Errno.ENODEV -> spec.kind() == PerfEvent.Kind.HARDWARE
-                    ? new Unavailable(spec, Status.NO_PMU, "no PMU (" + name + ")")
-                    : new Unavailable(spec, Status.UNSUPPORTED, "not supported by this kernel (" + name + ")");
-            case Errno.EACCES, Errno.EPERM -> new Unavailable(spec, Status.NOT_PERMITTED,
-                    "not permitted (" + name + ")" + paranoidText(paranoid)
-                            + (spec.kind() == PerfEvent.Kind.TRACEPOINT ? " (tracepoints need root or CAP_PERFMON below -1)" : "")
-                            + "; try sysctl kernel.perf_event_paranoid=1 or run as root"
-                            + (errno == Errno.EPERM ? " (EPERM may also come from a seccomp filter)" : ""));
-            case Errno.ENOSYS -> new Unavailable(spec, Status.UNSUPPORTED,
-                    "perf_event_open is not available (" + name + "): kernel without CONFIG_PERF_EVENTS or filtered");
-            default -> new Unavailable(spec, Status.ERROR, "perf_event_open failed: " + Errno.message(errno) + " (" + name + ")");
-        };
-    }
-
-    private static String paranoidText(OptionalInt paranoid) {
-        return paranoid.isPresent() ? ": perf_event_paranoid=" + paranoid.getAsInt() : "";
     }
 
     /** The events that opened, in request order. */

@@ -1,10 +1,10 @@
 package io.ctxprobe.perf;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.ctxprobe.host.FileText;
+import io.ctxprobe.host.HostFiles;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -21,9 +21,8 @@ import java.util.regex.Pattern;
  */
 public record PerfEventSpec(String name, PerfEvent.Kind kind, int type, long config, String missing) {
 
-    /** Where tracefs lives: its own mount first, then the old place under debugfs. */
-    public static final List<Path> TRACEFS_ROOTS = List.of(Path.of("/sys/kernel/tracing"),
-            Path.of("/sys/kernel/debug/tracing"));
+    /** Where tracefs lives: its own mount first, then the old place under debugfs (read through HostFiles). */
+    public static final List<String> TRACEFS_ROOTS = List.of("/sys/kernel/tracing", "/sys/kernel/debug/tracing");
 
     private static final Pattern TRACEPOINT = Pattern.compile("[A-Za-z0-9_]+:[A-Za-z0-9_]+");
 
@@ -42,10 +41,11 @@ public record PerfEventSpec(String name, PerfEvent.Kind kind, int type, long con
      * with {@link #missing} saying why, so it is reported unavailable rather than refused.
      */
     public static PerfEventSpec parse(String text) {
-        return parse(text, TRACEFS_ROOTS);
+        return parse(text, HostFiles.live());
     }
 
-    static PerfEventSpec parse(String text, List<Path> tracefsRoots) {
+    /** {@link #parse(String)} with tracefs read under {@code files}' root (a fixture tree in tests). */
+    static PerfEventSpec parse(String text, HostFiles files) {
         String name = text.strip();
         for (PerfEvent e : PerfEvent.values()) {
             if (e.displayName().equals(name)) {
@@ -59,34 +59,43 @@ public record PerfEventSpec(String name, PerfEvent.Kind kind, int type, long con
         if (!TRACEPOINT.matcher(name).matches()) {
             throw new IllegalArgumentException("malformed tracepoint '" + name + "': expected category:name, e.g. sched:sched_switch");
         }
-        return tracepoint(name, tracefsRoots);
+        return tracepoint(name, files);
     }
 
     /** The tracepoint's id from the first tracefs root that has it; "not found" names the roots tried. */
-    static PerfEventSpec tracepoint(String name, List<Path> roots) {
+    static PerfEventSpec tracepoint(String name, HostFiles files) {
         int colon = name.indexOf(':');
         String category = name.substring(0, colon);
         String event = name.substring(colon + 1);
-        for (Path root : roots) {
-            Path id = root.resolve("events").resolve(category).resolve(event).resolve("id");
-            try {
-                long config = Long.parseLong(Files.readString(id).strip());
-                return new PerfEventSpec(name, PerfEvent.Kind.TRACEPOINT, PerfEvent.Type.TRACEPOINT, config, null);
-            } catch (IOException | NumberFormatException e) {
-                // not under this root (tracefs not mounted there, no such event, or not readable): try the next
+        for (String root : TRACEFS_ROOTS) {
+            // not under this root (tracefs not mounted there, no such event, unreadable, garbled): try the next
+            OptionalLong config = parseTracepointId(files.read(root + "/events/" + category + "/" + event + "/id"));
+            if (config.isPresent()) {
+                return new PerfEventSpec(name, PerfEvent.Kind.TRACEPOINT, PerfEvent.Type.TRACEPOINT, config.getAsLong(), null);
             }
         }
-        for (Path root : roots) {
-            if (Files.isDirectory(root.resolve("events"))) {
+        for (String root : TRACEFS_ROOTS) {
+            if (files.exists(root + "/events")) {
                 // tracefs is mounted and readable here: a name it does not list is a typo, not a host limit.
-                throw new IllegalArgumentException("unknown tracepoint '" + name + "': not in " + root.resolve("events")
-                        + " (the names are in " + root.resolve("available_events") + ")");
+                throw new IllegalArgumentException("unknown tracepoint '" + name + "': not in " + root
+                        + "/events (the names are in " + root + "/available_events)");
             }
         }
-        String tried = String.join(" or ", roots.stream().map(r -> r.resolve("events").toString()).toList());
+        String tried = String.join(" or ", TRACEFS_ROOTS.stream().map(r -> r + "/events").toList());
         return new PerfEventSpec(name, PerfEvent.Kind.TRACEPOINT, PerfEvent.Type.TRACEPOINT, -1,
                 "tracepoint " + name + " not found: tracefs is not mounted (no " + tried
                         + "); as root: mount -t tracefs nodev /sys/kernel/tracing");
+    }
+
+    /** Pure: a tracefs {@code id} file's one number; absent when unreadable, empty or not a number. */
+    static OptionalLong parseTracepointId(FileText id) {
+        String first = id.first();
+        if (first == null) return OptionalLong.empty();
+        try {
+            return OptionalLong.of(Long.parseLong(first));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** Parses a comma list, keeping the order and dropping repeats. */

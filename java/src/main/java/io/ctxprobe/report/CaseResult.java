@@ -3,6 +3,7 @@ package io.ctxprobe.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.measure.Stats;
 import io.ctxprobe.measure.TimerCost;
 
@@ -45,13 +46,30 @@ public record CaseResult(
     }
 
     public static CaseResult skipped(String probe, String caseId, Map<String, String> params, String unit, String reason) {
-        return new CaseResult(probe, caseId, params, unit, Status.SKIPPED, reason, null, null, null, null,
-                null, null, null, null, null);
+        return unmeasured(probe, caseId, params, unit, Status.SKIPPED, reason);
     }
 
     public static CaseResult failed(String probe, String caseId, Map<String, String> params, String unit, String reason) {
-        return new CaseResult(probe, caseId, params, unit, Status.FAILED, reason, null, null, null, null,
+        return unmeasured(probe, caseId, params, unit, Status.FAILED, reason);
+    }
+
+    private static CaseResult unmeasured(String probe, String caseId, Map<String, String> params, String unit,
+            Status status, String reason) {
+        return new CaseResult(probe, caseId, params, unit, status, reason, null, null, null, null,
                 null, null, null, null, null);
+    }
+
+    /** This result with one more note (a comparison made after every case ran); everything else as measured. */
+    public CaseResult withNote(String note) {
+        List<String> more = new java.util.ArrayList<>(notes);
+        more.add(note);
+        return withNotes(more);
+    }
+
+    /** This result with {@code replacement} as its notes; everything else as measured. */
+    public CaseResult withNotes(List<String> replacement) {
+        return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
+                samples, cpuSamples, counters, replacement, wallMs);
     }
 
     /** "probe/case", the key compare and the console table use. */

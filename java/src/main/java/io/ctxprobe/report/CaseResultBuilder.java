@@ -1,6 +1,7 @@
 package io.ctxprobe.report;
 
 import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.measure.Stats;
 import io.ctxprobe.measure.TimerCost;
 

@@ -10,6 +10,7 @@ import io.ctxprobe.host.HostFactsCollector;
 import io.ctxprobe.host.HostFactsText;
 import io.ctxprobe.host.NativeFacts;
 import io.ctxprobe.perf.PerfAvailability;
+import io.ctxprobe.perf.PerfOpenStatus;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,8 @@ class NativeHostFactsEventsTest {
         String cs = f.fact("perf", "event context-switches").orElseThrow().value();
         if (a.software().open()) assertEquals("open", cs);
         String text = HostFactsText.render(f);
-        if (a.hardware().status() == PerfAvailability.Status.NO_PMU) {
-            assertEquals("unavailable: no PMU (ENOENT)", f.fact("perf", "event cycles").orElseThrow().value());
+        if (a.hardware().status() == PerfOpenStatus.NO_PMU) {
+            assertEquals("unavailable: no hardware PMU (ENOENT)", f.fact("perf", "event cycles").orElseThrow().value());
             assertTrue(text.contains("no hardware PMU (ENOENT)"), text);
         }
     }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ctxprobe.host.FileText;
+import io.ctxprobe.host.HostFiles;
 import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.linux.Resource;
 import io.ctxprobe.linux.Sched;
 import io.ctxprobe.measure.CounterReadings;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,13 +186,13 @@ class PerfCounterGroupTest {
         PerfAvailability a = PerfAvailability.probe();
         try (PerfCounterGroup g = PerfCounterGroup.open(specs("context-switches", "cycles", "instructions",
                 "dTLB-load-misses", "iTLB-load-misses", "cache-misses", "branch-misses"), 0, false)) {
-            if (a.hardware().status() == PerfAvailability.Status.NO_PMU) {
+            if (a.hardware().status() == PerfOpenStatus.NO_PMU) {
                 assertEquals(6, g.unavailable().size(), g.toString());
                 for (PerfCounterGroup.Unavailable u : g.unavailable()) {
-                    assertEquals("unavailable: no PMU (ENOENT)", u.text(), u.spec().name());
+                    assertEquals("unavailable: no hardware PMU (ENOENT)", u.text(), u.spec().name());
                 }
                 CounterReadings cr = CounterReadings.of(g, g.read(), "runner", 1);
-                assertTrue(cr.notes().contains("cycles: unavailable: no PMU (ENOENT)"), cr.notes().toString());
+                assertTrue(cr.notes().contains("cycles: unavailable: no hardware PMU (ENOENT)"), cr.notes().toString());
                 assertTrue(cr.counters().stream().noneMatch(c -> c.event().startsWith("cycles")), "no zero for cycles");
             } else if (a.hardware().open()) {
                 g.enable();
@@ -211,12 +213,12 @@ class PerfCounterGroupTest {
     void classifyNamesTheErrnoAndTheFix() {
         OptionalInt two = OptionalInt.of(2);
         PerfEventSpec cycles = PerfEventSpec.parse("cycles");
-        assertEquals("unavailable: no PMU (ENOENT)", PerfCounterGroup.classify(cycles, 2, two).text());
+        assertEquals("unavailable: no hardware PMU (ENOENT)", PerfOpenLadder.classify(cycles.kind(), 2, two).text());
         assertEquals("not permitted (EACCES): perf_event_paranoid=2; try sysctl kernel.perf_event_paranoid=1 or run as root",
-                PerfCounterGroup.classify(cycles, 13, two).text());
-        assertEquals(PerfCounterGroup.Status.NOT_PERMITTED,
-                PerfCounterGroup.classify(PerfEventSpec.parse("context-switches"), 1, two).status());
-        assertTrue(PerfCounterGroup.classify(cycles, 22, two).text().contains("(EINVAL)"));
+                PerfOpenLadder.classify(cycles.kind(), 13, two).text());
+        assertEquals(PerfOpenStatus.NOT_PERMITTED,
+                PerfOpenLadder.classify(PerfEvent.Kind.SOFTWARE, 1, two).status());
+        assertTrue(PerfOpenLadder.classify(cycles.kind(), 22, two).text().contains("(EINVAL)"));
     }
 
     @Test
@@ -228,27 +230,43 @@ class PerfCounterGroupTest {
         assertThrows(IllegalArgumentException.class, () -> PerfEventSpec.parse("nosuch-event"));
         assertThrows(IllegalArgumentException.class, () -> PerfEventSpec.parse("a:b/c"));
 
-        PerfEventSpec missing = PerfEventSpec.parse("tlb:tlb_flush", List.of(tracefs));
+        HostFiles root = new HostFiles(tracefs);
+        PerfEventSpec missing = PerfEventSpec.parse("tlb:tlb_flush", root);
         assertFalse(missing.resolved());
-        assertEquals("tracepoint tlb:tlb_flush not found: tracefs is not mounted (no " + tracefs.resolve("events")
-                + "); as root: mount -t tracefs nodev /sys/kernel/tracing", missing.missing());
+        assertEquals("tracepoint tlb:tlb_flush not found: tracefs is not mounted (no /sys/kernel/tracing/events or"
+                + " /sys/kernel/debug/tracing/events); as root: mount -t tracefs nodev /sys/kernel/tracing", missing.missing());
         try (PerfCounterGroup g = PerfCounterGroup.open(List.of(missing), 0, false)) {
-            assertEquals(PerfCounterGroup.Status.NOT_FOUND, g.unavailable().getFirst().status());
+            assertEquals(PerfOpenStatus.NOT_FOUND, g.unavailable().getFirst().status());
             assertEquals("tlb:tlb_flush: unavailable: " + missing.missing(),
                     CounterReadings.of(g, g.read(), "runner", 1).notes().getFirst());
         }
 
-        Path id = tracefs.resolve("events/sched/sched_switch/id");
+        Path old = tracefs.resolve("sys/kernel/debug/tracing/events/sched/sched_switch/id");
+        Files.createDirectories(old.getParent());
+        Files.writeString(old, "317\n");
+        PerfEventSpec found = PerfEventSpec.parse("sched:sched_switch", root);
+        assertEquals(317, found.config(), "the old place under debugfs is read when tracefs has no own mount");
+        Path id = tracefs.resolve("sys/kernel/tracing/events/sched/sched_switch/id");
         Files.createDirectories(id.getParent());
-        Files.writeString(id, "317\n");
-        PerfEventSpec found = PerfEventSpec.parse("sched:sched_switch", List.of(tracefs));
-        assertEquals(317, found.config());
+        Files.writeString(id, "");
+        assertEquals(317, PerfEventSpec.parse("sched:sched_switch", root).config(), "an empty id file is skipped");
+        Files.writeString(id, "318\n");
+        assertEquals(318, PerfEventSpec.parse("sched:sched_switch", root).config(), "tracefs's own mount comes first");
         // With tracefs there, a name it does not list is bad input, not a host limit.
         IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
-                () -> PerfEventSpec.parse("sched:sched_swich", List.of(tracefs)));
+                () -> PerfEventSpec.parse("sched:sched_swich", root));
         assertTrue(typo.getMessage().contains("unknown tracepoint 'sched:sched_swich'"), typo.getMessage());
         assertEquals(PerfEvent.Type.TRACEPOINT, found.type());
         assertEquals(PerfEvent.Kind.TRACEPOINT, found.kind());
+    }
+
+    @Test
+    void tracepointIdParser() {
+        String path = "/sys/kernel/tracing/events/sched/sched_switch/id";
+        assertEquals(java.util.OptionalLong.of(317), PerfEventSpec.parseTracepointId(new FileText(path, List.of("317"), null)));
+        assertTrue(PerfEventSpec.parseTracepointId(new FileText(path, List.of(), null)).isEmpty());
+        assertTrue(PerfEventSpec.parseTracepointId(new FileText(path, List.of("31x"), null)).isEmpty());
+        assertTrue(PerfEventSpec.parseTracepointId(new FileText(path, List.of(), "no " + path)).isEmpty());
     }
 
     @Test

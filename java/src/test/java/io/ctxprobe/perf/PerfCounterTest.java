@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ctxprobe.host.HostFiles;
 import io.ctxprobe.linux.LinuxException;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -75,11 +77,11 @@ class PerfCounterTest {
         PerfAvailability a = PerfAvailability.probe();
         // Root (or paranoid <= 1) opens software events with exclude_kernel=0.
         if ("root".equals(System.getProperty("user.name"))) {
-            assertEquals(PerfAvailability.Status.OPEN, a.software().status(), a.software().text());
+            assertEquals(PerfOpenStatus.OPEN, a.software().status(), a.software().text());
         }
         for (PerfAvailability.ClassStatus s : new PerfAvailability.ClassStatus[] {a.software(), a.hardware()}) {
             assertFalse(s.text().isBlank());
-            assertFalse(s.status() == PerfAvailability.Status.ERROR && s.text().isBlank());
+            assertFalse(s.status() == PerfOpenStatus.ERROR && s.text().isBlank());
             if (!s.open()) {
                 assertTrue(s.text().contains(s.errnoName()), s.text());
                 assertNotEquals("", s.errnoName());
@@ -91,18 +93,44 @@ class PerfCounterTest {
     @Test
     void classifyNamesTheErrnoAndTheFix() {
         OptionalInt three = OptionalInt.of(3);
-        PerfAvailability.ClassStatus noPmu = PerfAvailability.classify(PerfEvent.Kind.HARDWARE, 2, three);
-        assertEquals(PerfAvailability.Status.NO_PMU, noPmu.status());
-        assertEquals("no hardware PMU (ENOENT)", noPmu.text());
-        PerfAvailability.ClassStatus denied = PerfAvailability.classify(PerfEvent.Kind.SOFTWARE, 13, three);
-        assertEquals(PerfAvailability.Status.NOT_PERMITTED, denied.status());
+        PerfOpenLadder.Refused noPmu = PerfOpenLadder.classify(PerfEvent.Kind.HARDWARE, 2, three);
+        assertEquals(PerfOpenStatus.NO_PMU, noPmu.status());
+        assertEquals("no hardware PMU (ENOENT)", noPmu.reason());
+        assertEquals("ENOENT", noPmu.errnoName());
+        PerfOpenLadder.Refused denied = PerfOpenLadder.classify(PerfEvent.Kind.SOFTWARE, 13, three);
+        assertEquals(PerfOpenStatus.NOT_PERMITTED, denied.status());
         assertEquals("not permitted (EACCES): perf_event_paranoid=3; try sysctl kernel.perf_event_paranoid=1"
-                + " or run as root", denied.text());
-        assertEquals(PerfAvailability.Status.UNSUPPORTED,
-                PerfAvailability.classify(PerfEvent.Kind.SOFTWARE, 38, OptionalInt.empty()).status());
-        PerfAvailability.ClassStatus other = PerfAvailability.classify(PerfEvent.Kind.HARDWARE, 22, OptionalInt.empty());
-        assertEquals(PerfAvailability.Status.ERROR, other.status());
-        assertTrue(other.text().contains("EINVAL"), other.text());
+                + " or run as root", denied.reason());
+        assertEquals(PerfOpenStatus.UNSUPPORTED,
+                PerfOpenLadder.classify(PerfEvent.Kind.SOFTWARE, 38, OptionalInt.empty()).status());
+        PerfOpenLadder.Refused other = PerfOpenLadder.classify(PerfEvent.Kind.HARDWARE, 22, OptionalInt.empty());
+        assertEquals(PerfOpenStatus.ERROR, other.status());
+        assertTrue(other.reason().contains("EINVAL"), other.reason());
+    }
+
+    @Test
+    void theAvailabilityListingAndTheGroupSayTheSame() {
+        PerfAvailability a = PerfAvailability.probe();
+        try (PerfCounterGroup g = PerfCounterGroup.open(List.of(PerfEventSpec.of(PerfEvent.CYCLES)), 0, false)) {
+            if (a.hardware().open()) {
+                assertEquals(a.hardware().text(), g.members().getFirst().text());
+            } else {
+                PerfCounterGroup.Unavailable u = g.unavailable().getFirst();
+                assertEquals(a.hardware().status(), u.status());
+                assertEquals(a.hardware().text(), u.reason());
+            }
+        }
+    }
+
+    /** The vm-2cpu fixture tree of the host tests (resources/host/vm-2cpu/root). */
+    private static final java.nio.file.Path VM_ROOT = fixtureRoot();
+
+    private static java.nio.file.Path fixtureRoot() {
+        try {
+            return java.nio.file.Path.of(PerfCounterTest.class.getResource("/host/vm-2cpu/root").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -111,6 +139,8 @@ class PerfCounterTest {
         assertEquals(OptionalInt.of(-1), PerfAvailability.parseParanoid("-1"));
         assertEquals(OptionalInt.empty(), PerfAvailability.parseParanoid(""));
         assertEquals(OptionalInt.empty(), PerfAvailability.parseParanoid("x"));
-        assertEquals(OptionalInt.empty(), PerfAvailability.readParanoid(java.nio.file.Path.of("/nonexistent/paranoid")));
+        assertEquals(OptionalInt.empty(), PerfAvailability.parseParanoid("\n"));
+        assertEquals(OptionalInt.empty(), PerfAvailability.readParanoid(new HostFiles(java.nio.file.Path.of("/nonexistent"))));
+        assertEquals(OptionalInt.of(2), PerfAvailability.readParanoid(new HostFiles(VM_ROOT)));
     }
 }

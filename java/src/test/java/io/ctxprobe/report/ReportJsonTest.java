@@ -5,6 +5,7 @@ import io.ctxprobe.host.HostFacts;
 import io.ctxprobe.host.HostFactsCollector;
 import io.ctxprobe.host.NativeFacts;
 import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.measure.Stats;
 import io.ctxprobe.measure.TimerCost;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,19 @@ class ReportJsonTest {
         JsonNode skipped = root.get("results").get(1);
         assertEquals("skipped", skipped.get("status").asText());
         assertFalse(skipped.has("stats"), "an absent value is absent, never 0");
+    }
+
+    @Test
+    void aNoteAddedLaterChangesOnlyTheNotes() throws Exception {
+        CaseResult r = fullReport().results().getFirst();
+        CaseResult noted = r.withNote("net of the mechanism: 3500 - 500 (solo) = 3000 ns per switch");
+        assertEquals(List.of("pair: both on CPU 0", "net of the mechanism: 3500 - 500 (solo) = 3000 ns per switch"),
+                noted.notes());
+        assertEquals(r.withNotes(noted.notes()), noted);
+        assertEquals(r, noted.withNotes(r.notes()));
+        JsonNode json = JsonReports.mapper().readTree(JsonReports.mapper().writeValueAsString(noted));
+        assertEquals(2, json.get("notes").size());
+        assertFalse(json.has("key"), "helpers are not fields");
     }
 
     @Test

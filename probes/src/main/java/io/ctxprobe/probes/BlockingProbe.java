@@ -10,7 +10,7 @@ import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.report.JsonReports;
 
 import java.io.File;
@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BlockingProbe implements Probe {
 
-    static final String ID = "blocking";
+    public static final String ID = "blocking";
     private static final String UNIT = "ms";
     static final long DEFAULT_DELAY_NS = 200_000_000L;
     static final long QUICK_DELAY_NS = 50_000_000L;

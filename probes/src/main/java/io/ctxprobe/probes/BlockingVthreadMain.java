@@ -48,8 +48,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class BlockingVthreadMain {
 
-    static final List<String> CASES = List.of("ffm-read", "sleep", "channel-read");
-    static final String PINNED_EVENT = "jdk.VirtualThreadPinned";
+    public static final List<String> CASES = List.of("ffm-read", "sleep", "channel-read");
+    public static final String PINNED_EVENT = "jdk.VirtualThreadPinned";
     /**
      * Each worker step ends in a timed park of this long, not in Thread.yield(): on this JDK a yield
      * loop keeps the carrier's submission queue non-empty, and ForkJoinPool keeps taking from that one
@@ -57,7 +57,7 @@ public final class BlockingVthreadMain {
      * of its channel read) was never run (seen: the first version hung with the blocker RUNNABLE and
      * never mounted). A timed park lets the queue drain; its wake-up comes through the scheduler's timer.
      */
-    static final long STEP_PARK_NS = 50_000;
+    public static final long STEP_PARK_NS = 50_000;
 
     private BlockingVthreadMain() {}
 

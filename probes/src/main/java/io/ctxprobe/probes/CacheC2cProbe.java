@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class CacheC2cProbe implements Probe {
 
-    static final String ID = "cache.c2c";
+    public static final String ID = "cache.c2c";
     private static final String UNIT = "ns/one-way";
 
     @Override

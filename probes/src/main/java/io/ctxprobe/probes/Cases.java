@@ -11,11 +11,11 @@ import java.util.function.Supplier;
  * a host that cannot run it a {@code skipped} one with the reason. Once
  * the run is stopping (Ctrl-C), a case is not started, and one cut short says so.
  */
-final class Cases {
+public final class Cases {
 
     private Cases() {}
 
-    static CaseResult attempt(ProbeContext ctx, String probe, String caseId, String unit, Supplier<CaseResult> measure) {
+    public static CaseResult attempt(ProbeContext ctx, String probe, String caseId, String unit, Supplier<CaseResult> measure) {
         if (ctx.cleanup().stopped()) return CaseResult.failed(probe, caseId, null, unit, "interrupted: not run");
         try {
             return measure.get();

@@ -19,11 +19,11 @@ import io.ctxprobe.report.CaseResultBuilder;
  * under it too). One call of the loop runs the warm-up and the measured batches (the batch
  * protocol), so a helper process does both in one life.
  */
-final class CreateMeasurement {
+public final class CreateMeasurement {
 
     /** warmup unmeasured batches, then batches measured ones of ops operations each. */
     @FunctionalInterface
-    interface Loop {
+    public interface Loop {
         void run(int warmup, int batches, long ops, long[] wallNs, long[] cpuNs);
     }
 
@@ -35,7 +35,7 @@ final class CreateMeasurement {
      * @param countOwnSwitches whether the runner thread's switch counts mean something (false when
      *                     the operations run in another process)
      */
-    static CaseResult measure(ProbeContext ctx, CaseResultBuilder result, Loop loop, long pilotOps, long maxOps,
+    public static CaseResult measure(ProbeContext ctx, CaseResultBuilder result, Loop loop, long pilotOps, long maxOps,
                               double unitsPerOp, boolean countOwnSwitches) {
         RunOptions options = ctx.options();
         int cpu = ctx.cpus().first();
@@ -65,18 +65,18 @@ final class CreateMeasurement {
     }
 
     /** A libctxprobe creation run (batch protocol) as a {@link Loop}. */
-    static Loop nativeRun(String call, NativeLoops.NativeRun run) {
+    public static Loop nativeRun(String call, NativeLoops.NativeRun run) {
         return (warmup, batches, ops, wallNs, cpuNs) -> NativeLoops.run(call, run, warmup, batches, ops, wallNs, cpuNs);
     }
 
     /** One Java-side operation that may be interrupted (a join). */
     @FunctionalInterface
-    interface JavaOp {
+    public interface JavaOp {
         void run() throws InterruptedException;
     }
 
     /** A Java loop timed through the run's binding, thread CPU time at batch edges only. */
-    static Loop javaRun(Binding clock, JavaOp op) {
+    public static Loop javaRun(Binding clock, JavaOp op) {
         return (warmup, batches, ops, wallNs, cpuNs) -> {
             try {
                 for (int b = -warmup; b < batches; b++) {

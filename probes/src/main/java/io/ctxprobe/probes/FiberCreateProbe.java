@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class FiberCreateProbe implements Probe {
 
-    static final String ID = "fiber.create";
+    public static final String ID = "fiber.create";
     private static final String UNIT = "ns/create";
 
     @Override

@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class FiberSwitchProbe implements Probe {
 
-    static final String ID = "fiber.switch";
+    public static final String ID = "fiber.switch";
     private static final String UNIT = "ns/switch";
 
     private record Kind(String caseId, NativeFiber.Kind code, String what) {}

@@ -1,25 +1,21 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.host.HostFiles;
+import io.ctxprobe.host.HostPaths;
 import io.ctxprobe.linux.NativeFootprint;
 import io.ctxprobe.measure.BatchPlan;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.ProbeUnavailableException;
+import io.ctxprobe.probes.FootprintReadings.Batch;
+import io.ctxprobe.probes.FootprintReadings.Snapshot;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
-import io.ctxprobe.report.Counter;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * footprint — N idle units of each kind and what each costs in memory, from the kernel's own
@@ -48,22 +44,15 @@ import java.util.stream.Stream;
  */
 public final class FootprintProbe implements Probe {
 
-    static final String ID = "footprint";
+    public static final String ID = "footprint";
     static final String UNIT = "KiB/unit";
     /** Overrides N for every kind. */
     public static final String UNITS_PROPERTY = "ctxprobe.footprint.units";
     static final long TOUCH_BYTES = 16 * 1024;
-    private static final long TIMEOUT_MS = 10_000;
+    static final long TIMEOUT_MS = 10_000;
     private static final String IDLE_THREAD_NAME = "ctxp-idle";      // set by the C threads (prctl)
-    private static final String IDLE_JAVA_NAME = "ctxp-idle-java";   // the native name HotSpot gives them
 
-    private static final String SRC_STATUS = "procfs:/proc/self/status";
-    private static final String SRC_MEMINFO = "procfs:/proc/meminfo (system-wide)";
-    private static final String SRC_ROLLUP = "procfs:/proc/<pid>/smaps_rollup";
-    private static final String SRC_CHILD_STATUS = "procfs:/proc/<pid>/status";
-    private static final Path MEMINFO = Path.of("/proc/meminfo");
-    private static final Path SELF_STATUS = Path.of("/proc/self/status");
-
+    private final HostFiles files = HostFiles.live();
     private final Integer units;
     private final java.util.Set<String> only;
 
@@ -113,33 +102,19 @@ public final class FootprintProbe implements Probe {
 
     @Override
     public String unavailableReason(ProbeContext ctx) {
-        return Files.isReadable(MEMINFO) && Files.isReadable(SELF_STATUS) ? null : "needs a readable /proc (procfs)";
+        return files.read(HostPaths.MEMINFO).ok() && files.read(HostPaths.SELF_STATUS).ok() ? null
+                : "needs a readable /proc (procfs)";
     }
 
     /** One kind: how a batch creates, validates and tears down its units. */
-    private interface Kind {
+    interface Kind {
         String caseId();
 
         int defaultUnits(boolean quick);
 
         String what();
 
-        Batch measure(ProbeContext ctx, int n);
-    }
-
-    /** One batch's figures: the primary value in bytes, counters in KiB, validation failures. */
-    private static final class Batch {
-        long primaryBytes;
-        final Map<String, Long> kib = new LinkedHashMap<>();
-        final Map<String, String> source = new LinkedHashMap<>();
-        final Map<String, String> task = new LinkedHashMap<>();
-        final List<String> flags = new ArrayList<>();
-
-        void put(String event, String taskName, long valueKib, String src) {
-            kib.put(event, valueKib);
-            task.put(event, taskName);
-            source.put(event, src);
-        }
+        Batch measure(ProbeContext ctx, HostFiles files, int n);
     }
 
     private final List<Kind> kinds = List.of(
@@ -147,8 +122,8 @@ public final class FootprintProbe implements Probe {
                     "forked in C from the runner thread, blocked in FUTEX_WAIT on a shared word; PSS per child"),
             new NativeKind("kernel-thread", NativeFootprint.Kind.THREAD, 0,
                     "pthread_create in C (glibc default stack), blocked in FUTEX_WAIT; VmRSS delta / N"),
-            new JavaKind("java-platform-thread", false),
-            new JavaKind("virtual-thread", true),
+            new FootprintJavaThreads("java-platform-thread", false),
+            new FootprintJavaThreads("virtual-thread", true),
             new NativeKind("fiber", NativeFootprint.Kind.FIBER, 0,
                     "64 KiB mmap'd stack + guard page, entered once (first frame) and suspended; VmRSS delta / N"),
             new NativeKind("fiber-touched", NativeFootprint.Kind.FIBER, TOUCH_BYTES,
@@ -169,10 +144,10 @@ public final class FootprintProbe implements Probe {
         int batches = ctx.options().batches() != null ? ctx.options().batches() : ctx.options().quick() ? 3 : 5;
         BatchPlan plan = new BatchPlan(1, batches, n);
         long start = System.nanoTime();
-        kind.measure(ctx, n);   // warm-up: first-use costs (carrier threads, classes, malloc arenas) land here
+        kind.measure(ctx, files, n);   // warm-up: first-use costs (carrier threads, classes, malloc arenas) land here
         List<Batch> measured = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
-            measured.add(kind.measure(ctx, n));
+            measured.add(kind.measure(ctx, files, n));
         }
         long[] bytes = measured.stream().mapToLong(m -> m.primaryBytes).toArray();
         CaseResultBuilder result = new CaseResultBuilder(ID, kind.caseId(), UNIT)
@@ -197,65 +172,13 @@ public final class FootprintProbe implements Probe {
             result.note("a child forked from the JVM shares the JVM's pages copy-on-write: its PSS holds a "
                     + "1/(sharers) share of them, so PSS per unit depends on N; Private-KiB is the child's own");
         }
-        if (kind instanceof JavaKind) {
+        if (kind instanceof FootprintJavaThreads) {
             result.note("Java objects (Thread, stack chunks of parked virtual threads) land in heap pages that are "
                     + "often already resident: VmRSS counts only pages touched for the first time");
         }
         List<String> flags = measured.stream().flatMap(m -> m.flags.stream()).distinct().toList();
         for (String f : flags) result.flag(f);
         return result.wallMs((System.nanoTime() - start) / 1e6).build();
-    }
-
-    // ---- readings ---------------------------------------------------------------------------------
-
-    /** This process's VmRSS / RssAnon and the system's KernelStack / PageTables, in KiB. */
-    private record Snapshot(long vmRss, Long rssAnon, long kernelStack, long pageTables) {
-        static Snapshot take() {
-            ProcKeyValues status = ProcKeyValues.read(SELF_STATUS);
-            ProcKeyValues meminfo = ProcKeyValues.read(MEMINFO);
-            return new Snapshot(status.kib("VmRSS"), status.kibOrNull("RssAnon"), meminfo.kib("KernelStack"),
-                    meminfo.kib("PageTables"));
-        }
-    }
-
-    /** The deltas every kind reports: at the reading (units alive) and after teardown. */
-    private static void putDeltas(Batch batch, Snapshot before, Snapshot during, Snapshot after) {
-        batch.put("VmRSS-delta-KiB", "runner process", during.vmRss - before.vmRss, SRC_STATUS + " VmRSS");
-        if (before.rssAnon != null && during.rssAnon != null) {
-            batch.put("RssAnon-delta-KiB", "runner process", during.rssAnon - before.rssAnon, SRC_STATUS + " RssAnon");
-        }
-        batch.put("KernelStack-delta-KiB", "system", during.kernelStack - before.kernelStack, SRC_MEMINFO + " KernelStack");
-        batch.put("PageTables-delta-KiB", "system", during.pageTables - before.pageTables, SRC_MEMINFO + " PageTables");
-        batch.put("VmRSS-after-teardown-KiB", "runner process", after.vmRss - before.vmRss, SRC_STATUS + " VmRSS");
-        batch.put("KernelStack-after-teardown-KiB", "system", after.kernelStack - before.kernelStack,
-                SRC_MEMINFO + " KernelStack");
-        batch.put("PageTables-after-teardown-KiB", "system", after.pageTables - before.pageTables,
-                SRC_MEMINFO + " PageTables");
-    }
-
-    /** Threads of this process whose name (comm) is exactly {@code name}. */
-    static int tasksNamed(String name) {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return (int) tasks.filter(t -> {
-                try {
-                    return Files.readString(t.resolve("comm")).strip().equals(name);
-                } catch (IOException e) {
-                    return false;   // ended between list and read
-                }
-            }).count();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** A joined thread may linger in /proc/self/task a moment: waits (bounded) until none is named so. */
-    private static int awaitNoTasksNamed(String name) {
-        long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000;
-        int left;
-        while ((left = tasksNamed(name)) > 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-        return left;
     }
 
     // ---- C units: processes, kernel threads, fibers -----------------------------------------------
@@ -269,8 +192,8 @@ public final class FootprintProbe implements Probe {
         }
 
         @Override
-        public Batch measure(ProbeContext ctx, int n) {
-            if (code == NativeFootprint.Kind.PROCESS && !Files.isReadable(Path.of("/proc/self/smaps_rollup"))) {
+        public Batch measure(ProbeContext ctx, HostFiles files, int n) {
+            if (code == NativeFootprint.Kind.PROCESS && !files.read(HostPaths.SELF_SMAPS_ROLLUP).ok()) {
                 throw new ProbeUnavailableException("needs /proc/<pid>/smaps_rollup (Linux 4.14 or later)");
             }
             Batch batch = new Batch();
@@ -278,22 +201,22 @@ public final class FootprintProbe implements Probe {
             Cleanup.Registration reg = ctx.cleanup().register("footprint " + caseId + " idle set",
                     set::release);
             try {
-                Snapshot before = Snapshot.take();
+                Snapshot before = Snapshot.take(files);
                 set.start();
                 set.waitReady(TIMEOUT_MS);
-                Snapshot during = Snapshot.take();
+                Snapshot during = Snapshot.take(files);
                 List<Integer> ids = new ArrayList<>();
                 for (int i = 0; i < n; i++) ids.add(set.id(i));
-                if (code == NativeFootprint.Kind.PROCESS) readChildren(batch, ids);
+                if (code == NativeFootprint.Kind.PROCESS) FootprintReadings.readChildren(batch, ids);
                 validate(batch, set, n, ids);
                 int reap = set.reap(TIMEOUT_MS);
                 if (reap < 0) batch.flags.add("teardown: " + new io.ctxprobe.linux.LinuxException("ctxprobe_footprint_reap", -reap).getMessage());
-                if (code == NativeFootprint.Kind.THREAD && awaitNoTasksNamed(IDLE_THREAD_NAME) > 0) {
+                if (code == NativeFootprint.Kind.THREAD && FootprintReadings.awaitNoTasksNamed(IDLE_THREAD_NAME, TIMEOUT_MS) > 0) {
                     batch.flags.add("ctxp-idle threads still listed after the join");
                 }
-                Snapshot after = Snapshot.take();
-                putDeltas(batch, before, during, after);
-                if (code != NativeFootprint.Kind.PROCESS) batch.primaryBytes = (during.vmRss - before.vmRss) * 1024;
+                Snapshot after = Snapshot.take(files);
+                FootprintReadings.putDeltas(batch, before, during, after);
+                if (code != NativeFootprint.Kind.PROCESS) batch.primaryBytes = (during.vmRss() - before.vmRss()) * 1024;
                 return batch;
             } finally {
                 set.close();
@@ -306,140 +229,13 @@ public final class FootprintProbe implements Probe {
             int ready = set.ready();
             if (ready != n) batch.flags.add(ready + " of " + n + " units reported ready");
             if (code == NativeFootprint.Kind.THREAD) {
-                int listed = tasksNamed(IDLE_THREAD_NAME);
+                int listed = FootprintReadings.tasksNamed(IDLE_THREAD_NAME);
                 if (listed != n) batch.flags.add(listed + " of " + n + " ctxp-idle threads listed in /proc/self/task at the reading");
             }
             if (code == NativeFootprint.Kind.PROCESS) {
-                long self = ProcessHandle.current().pid();
-                int alive = 0;
-                for (int pid : ids) {
-                    Path status = Path.of("/proc", Integer.toString(pid), "status");
-                    if (pid <= 0 || !Files.exists(status)) continue;
-                    ProcKeyValues s = ProcKeyValues.read(status);
-                    String state = s.text("State");
-                    if (state != null && !state.startsWith("Z") && String.valueOf(self).equals(s.text("PPid"))) alive++;
-                }
+                int alive = FootprintReadings.childrenAliveAndOurs(ids);
                 if (alive != n) batch.flags.add(alive + " of " + n + " children alive and ours at the reading");
             }
-        }
-
-        /** Per-child sums: smaps_rollup's Pss (the primary), Pss_Anon, Rss, Private_*; status's VmPTE. */
-        private static void readChildren(Batch batch, List<Integer> pids) {
-            long pss = 0, rss = 0, priv = 0, pssAnon = 0, vmPte = 0;
-            boolean hasPssAnon = true, hasVmPte = true;
-            for (int pid : pids) {
-                ProcKeyValues rollup = ProcKeyValues.read(Path.of("/proc", Integer.toString(pid), "smaps_rollup"));
-                pss += rollup.kib("Pss");
-                rss += rollup.kib("Rss");
-                priv += rollup.kib("Private_Clean") + rollup.kib("Private_Dirty");
-                Long anon = rollup.kibOrNull("Pss_Anon");   // Linux 5.7+
-                if (anon == null) hasPssAnon = false;
-                else pssAnon += anon;
-                Long pte = ProcKeyValues.read(Path.of("/proc", Integer.toString(pid), "status")).kibOrNull("VmPTE");
-                if (pte == null) hasVmPte = false;
-                else vmPte += pte;
-            }
-            batch.primaryBytes = pss * 1024;
-            batch.put("Pss-KiB", "all children", pss, SRC_ROLLUP + " Pss");
-            if (hasPssAnon) batch.put("Pss_Anon-KiB", "all children", pssAnon, SRC_ROLLUP + " Pss_Anon");
-            batch.put("Rss-KiB", "all children", rss, SRC_ROLLUP + " Rss");
-            batch.put("Private-KiB", "all children", priv, SRC_ROLLUP + " Private_Clean + Private_Dirty");
-            if (hasVmPte) batch.put("VmPTE-KiB", "all children", vmPte, SRC_CHILD_STATUS + " VmPTE");
-        }
-    }
-
-    // ---- Java threads -----------------------------------------------------------------------------
-
-    private record JavaKind(String caseId, boolean virtual) implements Kind {
-
-        @Override
-        public int defaultUnits(boolean quick) {
-            return quick ? 100 : 200;
-        }
-
-        @Override
-        public String what() {
-            return virtual ? "Java virtual threads parked on a CountDownLatch (unmounted); VmRSS delta / N"
-                    : "Java platform threads (default -Xss) blocked on a CountDownLatch; VmRSS delta / N";
-        }
-
-        @Override
-        public Batch measure(ProbeContext ctx, int n) {
-            Batch batch = new Batch();
-            CountDownLatch ready = new CountDownLatch(n);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread.Builder builder = virtual ? Thread.ofVirtual().name(IDLE_JAVA_NAME) : Thread.ofPlatform().name(IDLE_JAVA_NAME);
-            Runnable body = () -> {
-                ready.countDown();
-                boolean interrupted = false;
-                while (true) {
-                    try {
-                        release.await();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) Thread.currentThread().interrupt();
-            };
-            Thread[] threads = new Thread[n];
-            Cleanup.Registration reg = ctx.cleanup().register("footprint " + caseId, release::countDown);
-            try {
-                Snapshot before = Snapshot.take();
-                for (int i = 0; i < n; i++) threads[i] = builder.start(body);
-                if (!ready.await(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException((n - ready.getCount()) + " of " + n + " threads started within " + TIMEOUT_MS + " ms");
-                }
-                int blocked = awaitWaiting(threads);
-                Snapshot during = Snapshot.take();
-                if (blocked != n) batch.flags.add(blocked + " of " + n + " threads blocked (WAITING) at the reading");
-                if (!virtual) {
-                    int listed = tasksNamed(IDLE_JAVA_NAME);
-                    if (listed != n) batch.flags.add(listed + " of " + n + " " + IDLE_JAVA_NAME + " kernel threads listed at the reading");
-                }
-                release.countDown();
-                for (Thread t : threads) {
-                    if (!t.join(java.time.Duration.ofMillis(TIMEOUT_MS))) batch.flags.add("a thread was not joined in time");
-                }
-                if (!virtual && awaitNoTasksNamed(IDLE_JAVA_NAME) > 0) batch.flags.add(IDLE_JAVA_NAME + " threads still listed after the join");
-                Snapshot after = Snapshot.take();
-                putDeltas(batch, before, during, after);
-                batch.primaryBytes = (during.vmRss - before.vmRss) * 1024;
-                return batch;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } finally {
-                release.countDown();
-                for (Thread t : threads) {
-                    if (t != null) joinQuietly(t);
-                }
-                reg.close();
-            }
-        }
-
-        /** Waits (bounded) until every thread is parked in the latch; returns how many are. */
-        private static int awaitWaiting(Thread[] threads) {
-            long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000;
-            while (true) {
-                int waiting = 0;
-                for (Thread t : threads) if (t.getState() == Thread.State.WAITING) waiting++;
-                if (waiting == threads.length || System.nanoTime() > deadline) return waiting;
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-            }
-        }
-
-        private static void joinQuietly(Thread t) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 }

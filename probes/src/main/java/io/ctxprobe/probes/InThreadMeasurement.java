@@ -25,14 +25,14 @@ import java.util.List;
  * opened as one group on the runner thread, enabled around the measured batches only, and reported
  * per operation; those the host cannot count are notes with the reason.
  */
-final class InThreadMeasurement {
+public final class InThreadMeasurement {
 
     /** Voluntary switches per operation above which an in-thread loop did not run as one stretch. */
     static final double MAX_VOLUNTARY_PER_OP = 0.001;
     private static final long PILOT_OPS = 1_000;
 
     /** What an in-thread probe reads from the run options. */
-    static final List<Probe.ParamSpec> PARAMETERS = List.of(
+    public static final List<Probe.ParamSpec> PARAMETERS = List.of(
             new Probe.ParamSpec("--cpus", "runs on the first CPU given (default: the first allowed CPU)"),
             new Probe.ParamSpec("--batches", "measured batches per case"),
             new Probe.ParamSpec("--counters", "perf events counted around the measured batches"));
@@ -42,7 +42,7 @@ final class InThreadMeasurement {
 
     private InThreadMeasurement() {}
 
-    static CaseResult measure(ProbeContext ctx, CaseResultBuilder result, BatchLoop loop, double unitsPerOp,
+    public static CaseResult measure(ProbeContext ctx, CaseResultBuilder result, BatchLoop loop, double unitsPerOp,
                               long maxOps) {
         RunOptions options = ctx.options();
         int cpu = ctx.cpus().first();
@@ -98,7 +98,7 @@ final class InThreadMeasurement {
      * Runs {@code body} on the calling thread inside a perf group of the run's --counters and returns
      * the readings per operation ({@code ops} operations): the one way every in-thread loop counts.
      */
-    static CounterReadings counted(ProbeContext ctx, long ops, Runnable body) {
+    public static CounterReadings counted(ProbeContext ctx, long ops, Runnable body) {
         try (PerfCounterGroup group = PerfCounterGroup.open(counterSpecs(ctx.options()), ctx.binding().gettid(), false)) {
             group.reset();
             group.enable();

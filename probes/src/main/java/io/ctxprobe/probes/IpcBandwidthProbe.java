@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class IpcBandwidthProbe implements Probe {
 
-    static final String ID = "ipc.bandwidth";
+    public static final String ID = "ipc.bandwidth";
     static final String UNIT = "MB/s";
     static final long MSG_BYTES = 64 * 1024;
     static final long VOLUME_BYTES = 64L << 20;

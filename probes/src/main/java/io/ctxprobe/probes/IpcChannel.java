@@ -105,12 +105,9 @@ enum IpcChannel {
                 out.add(r);
                 continue;
             }
-            List<String> notes = new ArrayList<>(r.notes());
-            notes.add("threads communicate through data they already share: shared-memory " + String.format(Locale.ROOT,
+            out.add(r.withNote("threads communicate through data they already share: shared-memory " + String.format(Locale.ROOT,
                     "%.4g %s (%s) against the process channels measured in this run: ", r.stats().median(), r.unit(), unitWord)
-                    + String.join(", ", parts) + "; x = shared-memory / that channel");
-            out.add(new CaseResult(r.probe(), r.caseId(), r.params(), r.unit(), r.status(), r.reason(), r.stats(),
-                    r.cpuStats(), r.timer(), r.plan(), r.samples(), r.cpuSamples(), r.counters(), notes, r.wallMs()));
+                    + String.join(", ", parts) + "; x = shared-memory / that channel"));
         }
         return out;
     }

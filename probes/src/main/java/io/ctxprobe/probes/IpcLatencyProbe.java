@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class IpcLatencyProbe implements Probe {
 
-    static final String ID = "ipc.latency";
+    public static final String ID = "ipc.latency";
     static final String UNIT = "ns/one-way";
 
     @Override

@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class IsolationProbe implements Probe {
 
-    static final String ID = "isolation";
+    public static final String ID = "isolation";
     static final String UNIT = "us";
     static final int SIGSEGV = 11;
     static final int QUICK_REPETITIONS = 3;

@@ -10,11 +10,11 @@ import java.util.function.IntSupplier;
  * (so {@code --binding jna} times with JNA's clock_gettime). Thread CPU time is read at batch edges
  * only: on some hosts it is a system call.
  */
-final class JavaLoops {
+public final class JavaLoops {
 
     private JavaLoops() {}
 
-    static BatchLoop calls(Binding clock, IntSupplier call) {
+    public static BatchLoop calls(Binding clock, IntSupplier call) {
         return (batches, ops, wallNs, cpuNs) -> {
             int sink = 0;
             for (int b = 0; b < batches; b++) {
@@ -33,7 +33,7 @@ final class JavaLoops {
     }
 
     /** Cost of one CLOCK_MONOTONIC read through the binding, in ns (back to back, after a warm-up). */
-    static double clockReadNs(Binding clock) {
+    public static double clockReadNs(Binding clock) {
         int reads = 20_000;
         for (int i = 0; i < reads; i++) clock.clockNs(Time.CLOCK_MONOTONIC);
         long t0 = clock.clockNs(Time.CLOCK_MONOTONIC);

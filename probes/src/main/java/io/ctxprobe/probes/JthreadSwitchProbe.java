@@ -12,7 +12,7 @@ import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JthreadSwitchProbe implements Probe {
 
-    static final String ID = "jthread.switch";
+    public static final String ID = "jthread.switch";
     private static final String UNIT = "ns/switch";
     private static final long READY_TIMEOUT_S = 10;
     private static final long EXIT_TIMEOUT_MS = 5_000;

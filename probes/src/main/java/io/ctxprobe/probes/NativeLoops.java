@@ -7,17 +7,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** Adapts a libctxprobe batch function (the header's batch protocol) to a {@link BatchLoop}. */
-final class NativeLoops {
+public final class NativeLoops {
 
     /** The shape of every {@code ctxprobe_*_run} function once its leading arguments are bound. */
     @FunctionalInterface
-    interface NativeRun {
+    public interface NativeRun {
         int run(long warmup, long batches, long ops, MemorySegment wallNs, MemorySegment cpuNs);
     }
 
     private NativeLoops() {}
 
-    static BatchLoop of(String call, NativeRun run) {
+    public static BatchLoop of(String call, NativeRun run) {
         return (batches, ops, wallNs, cpuNs) -> run(call, run, 0, batches, ops, wallNs, cpuNs);
     }
 
@@ -33,7 +33,7 @@ final class NativeLoops {
     }
 
     /** Cost of one CLOCK_MONOTONIC read from C, in ns (measured, back to back). */
-    static double clockReadNs() {
+    public static double clockReadNs() {
         long ps = NativeCore.timerCostPs(100_000);
         if (ps < 0) NativeCore.check("ctxprobe_timer_cost_ps", (int) ps);
         return ps / 1000.0;

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * Java cannot give a child PR_SET_PDEATHSIG, so the child watches its parent and its deadline itself,
  * and the parent registers it with the run's Cleanup and always reaps it.
  */
-final class OneCarrierJvm {
+public final class OneCarrierJvm {
 
     /** The child's exit status when its watchdog ended it. */
     static final int EXIT_DEADLINE = 3;
@@ -35,7 +35,7 @@ final class OneCarrierJvm {
     private OneCarrierJvm() {}
 
     /** A child that exited non-zero: its pid and the tail of its stderr. */
-    static final class ChildFailed extends RuntimeException {
+    public static final class ChildFailed extends RuntimeException {
         private final long pid;
 
         ChildFailed(long pid, String message) {
@@ -43,20 +43,20 @@ final class OneCarrierJvm {
             this.pid = pid;
         }
 
-        long pid() {
+        public long pid() {
             return pid;
         }
     }
 
     /** What a child that exited 0 left: its pid and its report. */
-    record Outcome<T>(long pid, T report) {}
+    public record Outcome<T>(long pid, T report) {}
 
     /**
      * Runs {@code main} with {@code args} in a one-carrier child JVM and parses the last JSON line of
      * its stdout as {@code reportType}. The child is killed after {@code deadlineMs} (plus a start-up
      * allowance), on Ctrl-C through the Cleanup, and is always reaped; its files are deleted.
      */
-    static <T> Outcome<T> run(ProbeContext ctx, String what, Class<?> main, List<String> args, long deadlineMs,
+    public static <T> Outcome<T> run(ProbeContext ctx, String what, Class<?> main, List<String> args, long deadlineMs,
                               Class<T> reportType) {
         Path out = null;
         Path err = null;

@@ -24,11 +24,11 @@ import java.util.function.Supplier;
  * a timed batch. An abort (Ctrl-C, deadline, an error on the other side) sets a flag and unparks
  * both; the wait loops check it, so no wait needs a timer.
  */
-final class ParkHandoff {
+public final class ParkHandoff {
 
     /** Mark indices passed to the mark callbacks: the edges of the measured window. */
-    static final int BEFORE = 0;
-    static final int AFTER = 1;
+    public static final int BEFORE = 0;
+    public static final int AFTER = 1;
 
     private static final int PING_TURN = 0;
     private static final int PONG_TURN = 1;
@@ -51,7 +51,7 @@ final class ParkHandoff {
     private static final long JIT_CHUNK_ROUND_TRIPS = 1_000;
 
     /** What ping measured: the plan sized from its pilot, each measured batch's wall time, the JIT warm-up done. */
-    record Batches(BatchPlan plan, long[] wallNs, long jitWarmupRoundTrips, long jitWarmupNs) {}
+    public record Batches(BatchPlan plan, long[] wallNs, long jitWarmupRoundTrips, long jitWarmupNs) {}
 
     /** Thrown out of a wait once the handoff is aborted. */
     static final class Aborted extends RuntimeException {
@@ -66,7 +66,7 @@ final class ParkHandoff {
      * after the first MARK and right before the second, so pong's window (MARK to MARK) encloses
      * ping's by one untimed hand-off at each end.
      */
-    Batches drive(int warmup, int batches, long targetBatchNs, IntConsumer pingMark) {
+    public Batches drive(int warmup, int batches, long targetBatchNs, IntConsumer pingMark) {
         boolean clean = false;
         try {
             long jitRoundTrips = 0;
@@ -106,7 +106,7 @@ final class ParkHandoff {
     }
 
     /** Pong's body: hands the token back until STOP; on MARK runs {@code pongMark(index)} first. */
-    void serve(IntConsumer pongMark) {
+    public void serve(IntConsumer pongMark) {
         boolean clean = false;
         try {
             int marks = 0;
@@ -158,7 +158,7 @@ final class ParkHandoff {
      * waits for both: past {@code deadlineMs} it aborts them. Both threads have ended when this
      * returns or throws. Returns ping's result, or throws the first real error either side raised.
      */
-    <T> T run(boolean virtual, String pingName, String pongName, Supplier<T> pingBody, Runnable pongBody,
+    public <T> T run(boolean virtual, String pingName, String pongName, Supplier<T> pingBody, Runnable pongBody,
               long deadlineMs, Cleanup cleanup, String what) {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> pingError = new AtomicReference<>();
@@ -239,7 +239,7 @@ final class ParkHandoff {
     }
 
     /** Cost of one System.nanoTime read, back to back after a warm-up, in ns. */
-    static double nanoTimeReadNs() {
+    public static double nanoTimeReadNs() {
         int reads = 20_000;
         long sink = 0;
         for (int i = 0; i < reads; i++) sink += System.nanoTime();

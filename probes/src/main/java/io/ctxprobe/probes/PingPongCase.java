@@ -21,7 +21,7 @@ import java.util.List;
  * In matrix mode (a cell of an all-pairs matrix) there is no counted round and the batches are
  * fewer and shorter, so N x N cells stay affordable.
  */
-final class PingPongCase {
+public final class PingPongCase {
 
     private static final long PILOT_ROUND_TRIPS = 300;
     /** Batches of the counted round. */
@@ -34,7 +34,7 @@ final class PingPongCase {
     private PingPongCase() {}
 
     /** A prepared result (probe, case, unit, params, notes) and whether this is a matrix cell. */
-    static CaseResult measure(ProbeContext ctx, CaseResultBuilder result, PingPongRound.Spec spec, boolean matrixCell) {
+    public static CaseResult measure(ProbeContext ctx, CaseResultBuilder result, PingPongRound.Spec spec, boolean matrixCell) {
         RunOptions options = ctx.options();
         long started = System.nanoTime();
         long targetNs = matrixCell ? RunOptions.QUICK_BATCH_NS : options.targetBatchNs();

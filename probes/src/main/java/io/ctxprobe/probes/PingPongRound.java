@@ -27,14 +27,14 @@ import java.util.concurrent.TimeUnit;
  * software counters ride on both and C reads them at the measured edges; getrusage counts are
  * always taken (the kernel keeps them anyway, at no cost to the switch).
  */
-final class PingPongRound {
+public final class PingPongRound {
 
     private static final long READY_TIMEOUT_MS = 10_000;
     /** SCHED_FIFO priority for the yield mechanism: the lowest real-time one is enough to order two. */
     private static final int FIFO_PRIORITY = 1;
 
     /** What runs: the mechanism, the mode (threads, process, fiber), and the CPUs of side 0 and side 1. */
-    record Spec(Mechanism mechanism, NativePingPong.Mode mode, CpuPair pair) {
+    public record Spec(Mechanism mechanism, NativePingPong.Mode mode, CpuPair pair) {
         boolean process() {
             return mode == NativePingPong.Mode.PROCESS;
         }

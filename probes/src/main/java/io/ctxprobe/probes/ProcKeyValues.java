@@ -1,5 +1,7 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.host.FileText;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +12,8 @@ import java.util.Map;
 
 /**
  * The "Key:   value" files of procfs that the footprint probe reads: /proc/meminfo,
- * /proc/PID/status, /proc/PID/smaps_rollup. One reader, one pure parser tested on fixture text;
+ * /proc/PID/status, /proc/PID/smaps_rollup. One pure parser tested on fixture text, fed by
+ * {@code HostFiles} for host-wide files and by a live read for a child's;
  * sizes are the kernel's "N kB" (KiB). Lines without a colon-terminated key (smaps_rollup's address
  * header) are kept under whatever precedes their first colon and never asked for.
  */
@@ -22,6 +25,13 @@ final class ProcKeyValues {
         this.values = values;
     }
 
+    /** A host-wide file read through {@code HostFiles}; an unreadable one is an error naming it. */
+    static ProcKeyValues of(FileText text) {
+        if (!text.ok()) throw new IllegalStateException(text.error());
+        return parse(text.lines());
+    }
+
+    /** A live file of a child ({@code /proc/<pid>/...}), read where it is measured. */
     static ProcKeyValues read(Path file) {
         try {
             return parse(Files.readAllLines(file));

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class ProcessCreateProbe implements Probe {
 
-    static final String ID = "process.create";
+    public static final String ID = "process.create";
     private static final String UNIT = "us/create";
     /** A batch's ns over 1000 units per create: µs per create. */
     private static final double NS_PER_US = 1000;

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class ProcessSwitchProbe implements Probe {
 
-    static final String ID = "process.switch";
+    public static final String ID = "process.switch";
 
     @Override
     public String id() {

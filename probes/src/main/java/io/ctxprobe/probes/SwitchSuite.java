@@ -81,11 +81,8 @@ final class SwitchSuite {
      */
     private static CaseResult net(CaseResult r, double soloNs) {
         if (r.stats() == null) return r;
-        List<String> notes = new ArrayList<>(r.notes());
-        notes.add(String.format("net of the mechanism: %.0f - %.0f (solo) = %.0f ns per switch",
+        return r.withNote(String.format("net of the mechanism: %.0f - %.0f (solo) = %.0f ns per switch",
                 r.stats().median(), soloNs, r.stats().median() - soloNs));
-        return new CaseResult(r.probe(), r.caseId(), r.params(), r.unit(), r.status(), r.reason(), r.stats(), r.cpuStats(),
-                r.timer(), r.plan(), r.samples(), r.cpuSamples(), r.counters(), notes, r.wallMs());
     }
 
     /** The mechanism's solo cost, measured on the runner thread like any in-thread loop. */

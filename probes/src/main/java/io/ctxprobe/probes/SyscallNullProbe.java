@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class SyscallNullProbe implements Probe {
 
-    static final String ID = "syscall.null";
+    public static final String ID = "syscall.null";
     private static final String UNIT = "ns/call";
 
     @Override

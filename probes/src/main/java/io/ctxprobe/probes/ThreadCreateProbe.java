@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class ThreadCreateProbe implements Probe {
 
-    static final String ID = "thread.create";
+    public static final String ID = "thread.create";
     private static final String UNIT = "us/create";
     private static final double NS_PER_US = 1000;
     private static final long MAX_OPS = 100_000;

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class ThreadSwitchProbe implements Probe {
 
-    static final String ID = "thread.switch";
+    public static final String ID = "thread.switch";
 
     @Override
     public String id() {

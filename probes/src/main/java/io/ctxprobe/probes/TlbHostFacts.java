@@ -2,11 +2,12 @@ package io.ctxprobe.probes;
 
 import io.ctxprobe.host.Fact;
 import io.ctxprobe.host.FactSection;
+import io.ctxprobe.host.FileText;
+import io.ctxprobe.host.HostFiles;
+import io.ctxprobe.host.HostPaths;
 import io.ctxprobe.host.HostFacts;
 import io.ctxprobe.host.Summary;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /** What the TLB probes read from the host facts: CPUID's TLB sizes, the THP mode, PTI and PCID. */
@@ -38,12 +39,23 @@ final class TlbHostFacts {
         return host.fact("kernel", "THP enabled").filter(Fact::available).map(Fact::value).orElse(null);
     }
 
-    /** /proc/sys/vm/nr_hugepages as text, or why it could not be read. */
+    /** /proc/sys/vm/nr_hugepages of the live host, as {@link #nrHugepagesText} words it. */
     static String nrHugepages() {
+        return nrHugepagesText(HostFiles.live().read(HostPaths.NR_HUGEPAGES));
+    }
+
+    /**
+     * Pure: "/proc/sys/vm/nr_hugepages = 0", or why there is no number (unreadable, empty, not a
+     * number) — the clause a skipped huge-page case carries.
+     */
+    static String nrHugepagesText(FileText file) {
+        if (!file.ok()) return HostPaths.NR_HUGEPAGES + " unreadable (" + file.error() + ")";
+        String first = file.first();
+        if (first == null || first.isEmpty()) return HostPaths.NR_HUGEPAGES + " is empty";
         try {
-            return "/proc/sys/vm/nr_hugepages = " + Files.readString(Path.of("/proc/sys/vm/nr_hugepages")).strip();
-        } catch (Exception e) {
-            return "/proc/sys/vm/nr_hugepages unreadable (" + e.getMessage() + ")";
+            return HostPaths.NR_HUGEPAGES + " = " + Long.parseLong(first);
+        } catch (NumberFormatException e) {
+            return HostPaths.NR_HUGEPAGES + " is not a number: '" + first + "'";
         }
     }
 

@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 public final class TlbReachProbe implements Probe {
 
-    static final String ID = "tlb.reach";
+    public static final String ID = "tlb.reach";
     private static final String UNIT = "ns/load";
 
     static final long[] DEFAULT_PAGES = {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 3072, 4096, 6144, 8192,

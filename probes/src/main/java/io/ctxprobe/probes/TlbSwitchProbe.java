@@ -27,7 +27,7 @@ import java.util.Map;
  */
 public final class TlbSwitchProbe implements Probe {
 
-    static final String ID = "tlb.switch";
+    public static final String ID = "tlb.switch";
     private static final String UNIT = "ns/pass";
 
     record Event(String caseId, NativeTlb.Event code, String what) {}
@@ -118,11 +118,8 @@ public final class TlbSwitchProbe implements Probe {
                 continue;
             }
             double extra = (r.stats().median() - none.stats().median()) / w;
-            List<String> notes = new ArrayList<>(r.notes());
-            notes.add(String.format("extra over none: %.2f ns per page (%.0f ns per pass over %d pages)", extra,
-                    r.stats().median() - none.stats().median(), w));
-            out.add(new CaseResult(r.probe(), r.caseId(), r.params(), r.unit(), r.status(), r.reason(), r.stats(),
-                    r.cpuStats(), r.timer(), r.plan(), r.samples(), r.cpuSamples(), r.counters(), notes, r.wallMs()));
+            out.add(r.withNote(String.format("extra over none: %.2f ns per page (%.0f ns per pass over %d pages)", extra,
+                    r.stats().median() - none.stats().median(), w)));
         }
         return out;
     }

@@ -97,7 +97,7 @@ public final class VthreadHandoffMain {
      * Called on a virtual thread: gettid and sched_getcpu answer for its carrier, which is what we
      * want to know. Reading the carrier's affinity is harmless; setting it would not be.
      */
-    static CarrierSeen carrier(Binding binding, String thread, int edge) {
+    public static CarrierSeen carrier(Binding binding, String thread, int edge) {
         return new CarrierSeen(thread, edge == ParkHandoff.BEFORE ? "start" : "end", binding.gettid(),
                 binding.currentCpu(), binding.getAffinity(0).toString());
     }

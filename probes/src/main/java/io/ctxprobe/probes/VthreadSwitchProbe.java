@@ -10,7 +10,7 @@ import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.report.JsonReports;
 
 import java.io.File;
@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
  */
 public final class VthreadSwitchProbe implements Probe {
 
-    static final String ID = "vthread.switch";
+    public static final String ID = "vthread.switch";
     private static final String UNIT = "ns/switch";
     /** Above this, a one-carrier handoff was not a user-level switch (process-wide count, so generous). */
     static final double MAX_SWITCHES_PER_ROUND_TRIP = 0.1;

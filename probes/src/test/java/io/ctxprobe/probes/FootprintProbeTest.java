@@ -2,7 +2,7 @@ package io.ctxprobe.probes;
 
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.report.CaseResult;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.report.Status;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.report.Status;
 import org.junit.jupiter.api.Test;
 

@@ -6,11 +6,11 @@ import io.ctxprobe.report.CaseResult;
 import java.util.List;
 
 /** Runs one registered probe by id, the way the CLI's runner does. */
-final class ProbeRegistryRun {
+public final class ProbeRegistryRun {
 
     private ProbeRegistryRun() {}
 
-    static List<CaseResult> run(String probeId, ProbeContext ctx) throws InterruptedException {
+    public static List<CaseResult> run(String probeId, ProbeContext ctx) throws InterruptedException {
         return ProbeRegistry.select(List.of(probeId)).getFirst().run(ctx);
     }
 }

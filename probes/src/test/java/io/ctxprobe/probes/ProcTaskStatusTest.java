@@ -27,6 +27,9 @@ class ProcTaskStatusTest {
         var bad = assertThrows(IllegalArgumentException.class, () -> ProcTaskStatus.parse(
                 List.of("voluntary_ctxt_switches:\tx", "nonvoluntary_ctxt_switches:\t1")));
         assertTrue(bad.getMessage().contains("not a number"), bad.getMessage());
+        var truncated = assertThrows(IllegalArgumentException.class, () -> ProcTaskStatus.parse(
+                List.of("voluntary_ctxt_switches:\t12", "nonvoluntary_ctxt_switches:")));
+        assertTrue(truncated.getMessage().contains("nonvoluntary_ctxt_switches"), truncated.getMessage());
     }
 
     @Test

@@ -18,41 +18,41 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** Probe contexts for tests: this host's real facts, the quick suite, a few batches. */
-final class TestContexts {
+public final class TestContexts {
 
     private static HostFacts host;
 
     private TestContexts() {}
 
-    static synchronized HostFacts host() {
+    public static synchronized HostFacts host() {
         if (host == null) host = new HostFactsCollector(Path.of("/"), new NativeHostFacts()).collect();
         return host;
     }
 
-    static ProbeContext quick(Set<Placement> placements) {
+    public static ProbeContext quick(Set<Placement> placements) {
         Binding binding = Binding.ffm();
         return new ProbeContext(binding, host(), new RunOptions(binding.getAffinity(0), placements, true, 5), new Cleanup());
     }
 
-    static ProbeContext quick(CpuSet cpus, Set<Placement> placements) {
+    public static ProbeContext quick(CpuSet cpus, Set<Placement> placements) {
         return new ProbeContext(Binding.ffm(), host(), new RunOptions(cpus, placements, true, 5), new Cleanup());
     }
 
     /** Only the given mechanisms (labels), all allowed CPUs. */
-    static ProbeContext quick(Set<Placement> placements, List<String> mechanisms) {
+    public static ProbeContext quick(Set<Placement> placements, List<String> mechanisms) {
         Binding binding = Binding.ffm();
         return new ProbeContext(binding, host(), new RunOptions(binding.getAffinity(0), placements, mechanisms, true, 5),
                 new Cleanup());
     }
 
     /** The one result with this case id. */
-    static CaseResult find(List<CaseResult> results, String caseId) {
+    public static CaseResult find(List<CaseResult> results, String caseId) {
         return results.stream().filter(r -> r.caseId().equals(caseId)).findFirst()
                 .orElseThrow(() -> new AssertionError("no case " + caseId + " in " + results.stream().map(CaseResult::caseId).toList()));
     }
 
     /** Processes whose parent is this JVM (from /proc/N/stat: the field after the command's closing parenthesis). */
-    static List<Long> childPids() throws Exception {
+    public static List<Long> childPids() throws Exception {
         long self = ProcessHandle.current().pid();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).map(p -> {
@@ -68,14 +68,14 @@ final class TestContexts {
     }
 
     /** Open file descriptors of this process. */
-    static long openFds() throws Exception {
+    public static long openFds() throws Exception {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
     }
 
     /** Names of this process's threads (from /proc/self/task/N/comm). */
-    static List<String> threadNames() throws Exception {
+    public static List<String> threadNames() throws Exception {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             return tasks.map(t -> {
                 try {

@@ -4,7 +4,7 @@ import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
-import io.ctxprobe.report.Counter;
+import io.ctxprobe.measure.Counter;
 import io.ctxprobe.report.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,10 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** thread.switch and process.switch: the facts their counts must show on any Linux host. */
-class ThreadSwitchProbeTest {
+public class ThreadSwitchProbeTest {
 
     /** Context switches per round trip over both sides, from getrusage (kept for every timed round). */
-    static double switchesPerRoundTrip(CaseResult r) {
+    public static double switchesPerRoundTrip(CaseResult r) {
         long total = r.counters().stream().filter(c -> c.event().endsWith("voluntary-switches")).mapToLong(Counter::total).sum();
         return (double) total / r.plan().measuredOps();
     }

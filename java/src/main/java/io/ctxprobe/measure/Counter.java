@@ -1,4 +1,4 @@
-package io.ctxprobe.report;
+package io.ctxprobe.measure;
 
 /**
  * One kernel count attached to a case: {@code event} ("context-switches", "voluntary-switches",
