@@ -10,7 +10,7 @@ import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.ProbeRunner;
 import io.ctxprobe.probe.RunOptions;
-import io.ctxprobe.probes.Mechanism;
+import io.ctxprobe.probes.switching.Mechanism;
 import io.ctxprobe.probes.ProbeRegistry;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CostLadder;

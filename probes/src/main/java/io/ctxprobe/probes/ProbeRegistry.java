@@ -1,5 +1,22 @@
 package io.ctxprobe.probes;
 
+import io.ctxprobe.probes.tlb.TlbSwitchProbe;
+import io.ctxprobe.probes.tlb.TlbReachProbe;
+import io.ctxprobe.probes.syscall.SyscallNullProbe;
+import io.ctxprobe.probes.isolation.IsolationProbe;
+import io.ctxprobe.probes.isolation.BlockingProbe;
+import io.ctxprobe.probes.ipc.IpcLatencyProbe;
+import io.ctxprobe.probes.ipc.IpcBandwidthProbe;
+import io.ctxprobe.probes.lifecycle.ThreadCreateProbe;
+import io.ctxprobe.probes.lifecycle.ProcessCreateProbe;
+import io.ctxprobe.probes.lifecycle.FootprintProbe;
+import io.ctxprobe.probes.lifecycle.FiberCreateProbe;
+import io.ctxprobe.probes.switching.VthreadSwitchProbe;
+import io.ctxprobe.probes.switching.ThreadSwitchProbe;
+import io.ctxprobe.probes.switching.ProcessSwitchProbe;
+import io.ctxprobe.probes.switching.JthreadSwitchProbe;
+import io.ctxprobe.probes.switching.FiberSwitchProbe;
+import io.ctxprobe.probes.switching.CacheC2cProbe;
 import io.ctxprobe.probe.Probe;
 
 import java.util.ArrayList;

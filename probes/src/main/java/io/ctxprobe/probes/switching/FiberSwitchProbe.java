@@ -1,0 +1,98 @@
+package io.ctxprobe.probes.switching;
+
+import io.ctxprobe.probes.measurement.NativeLoops;
+import io.ctxprobe.probes.measurement.InThreadMeasurement;
+import io.ctxprobe.probes.measurement.Cases;
+import io.ctxprobe.linux.CtxprobeLib;
+import io.ctxprobe.probe.Placement;
+import io.ctxprobe.probe.PlacementPlanner;
+import io.ctxprobe.probe.Probe;
+import io.ctxprobe.probe.ProbeContext;
+import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.CaseResultBuilder;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * fiber.switch — two C fibers on one kernel thread handing control back and forth, no kernel
+ * involved (unless the switch itself calls it). Cases: the hand-written x86-64 switch saving exactly
+ * the SysV callee-saved state; the same without the x87 control word and MXCSR; glibc swapcontext,
+ * which also saves the signal mask with a system call on every switch; and a fiber migrating between
+ * two kernel threads on two CPUs. Unit: ns per switch (half a round trip main -> fiber -> main).
+ */
+public final class FiberSwitchProbe implements Probe {
+
+    public static final String ID = "fiber.switch";
+    private static final String UNIT = "ns/switch";
+
+    private record Kind(String caseId, int code, String what) {}
+
+    private static final List<Kind> KINDS = List.of(
+            new Kind("asm", CtxprobeLib.FIBER_ASM,
+                    "hand-written switch: rbx, rbp, r12-r15, rsp, x87 control word, MXCSR"),
+            new Kind("asm-nofpu", CtxprobeLib.FIBER_ASM_NOFPU,
+                    "hand-written switch without x87 CW/MXCSR: drops the SysV guarantee that those control bits are callee-saved"),
+            new Kind("ucontext", CtxprobeLib.FIBER_UCONTEXT,
+                    "glibc swapcontext: all registers plus the signal mask (rt_sigprocmask, a system call per switch)"));
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "C fibers: hand-written x86-64 switch (with and without FPU control words), glibc swapcontext, migration across CPUs";
+    }
+
+    @Override
+    public List<ParamSpec> parameters() {
+        return InThreadMeasurement.PARAMETERS;
+    }
+
+    @Override
+    public List<CaseResult> run(ProbeContext ctx) {
+        double clockReadNs = NativeLoops.clockReadNs();
+        List<CaseResult> results = new ArrayList<>();
+        for (Kind kind : KINDS) {
+            results.add(Cases.attempt(ctx, ID, kind.caseId(), UNIT, () -> InThreadMeasurement.measure(ctx,
+                    new CaseResultBuilder(ID, kind.caseId(), UNIT)
+                            .param("switch", kind.what())
+                            .timer("CLOCK_MONOTONIC (C)", clockReadNs),
+                    NativeLoops.of("ctxprobe_fiber_switch_run",
+                            (warmup, batches, ops, wall, cpu) ->
+                                    CtxprobeLib.fiberSwitchRun(kind.code(), warmup, batches, ops, wall, cpu)),
+                    2, 200_000_000)));
+        }
+        results.add(migration(ctx));
+        return results;
+    }
+
+    /**
+     * A fiber suspended on one kernel thread and resumed on another, pinned to another CPU: the
+     * ping-pong's two threads spin-hand a token, and whoever holds it resumes the one shared fiber,
+     * which switches straight back. Per handoff: the spin handoff plus one fiber switch in and out on
+     * a thread whose caches last saw the fiber's stack on the other CPU. The spin handoff alone is
+     * measured on the same pair first, so the note can show what the migration adds.
+     */
+    private static CaseResult migration(ProbeContext ctx) {
+        String caseId = "migrate";
+        PlacementPlanner.Plan cross = ctx.planner().plan(Placement.CROSS_CORE);
+        if (cross.pair() == null) {
+            return CaseResult.skipped(ID, caseId, null, UNIT, "a fiber migrates between two kernel threads on two CPUs: "
+                    + cross.skipReason());
+        }
+        return Cases.attempt(ctx, ID, caseId, UNIT, () -> {
+            CaseResult spin = PingPongCase.measure(ctx, new CaseResultBuilder(ID, caseId, UNIT),
+                    new PingPongRound.Spec(Mechanism.SPIN, 0, cross.pair()), true);
+            CaseResultBuilder result = new CaseResultBuilder(ID, caseId, UNIT)
+                    .param("switch", "hand-written switch; the fiber is resumed alternately by two threads on two CPUs");
+            if (spin.stats() != null) {
+                result.note(String.format("the spin handoff alone on this pair: %.0f ns (cache.c2c's measure); "
+                        + "what the fiber's resume and return on the other CPU add is the difference", spin.stats().median()));
+            }
+            return PingPongCase.measure(ctx, result, new PingPongRound.Spec(Mechanism.SPIN, CtxprobeLib.PP_FIBER, cross.pair()), false);
+        });
+    }
+}

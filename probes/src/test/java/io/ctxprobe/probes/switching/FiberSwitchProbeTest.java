@@ -1,0 +1,64 @@
+package io.ctxprobe.probes.switching;
+
+import io.ctxprobe.probes.TestContexts;
+import io.ctxprobe.probe.Placement;
+import io.ctxprobe.probe.ProbeContext;
+import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Status;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FiberSwitchProbeTest {
+
+    @Test
+    void handWrittenSwitchIsAtLeastTenTimesCheaperThanASameCoreThreadSwitch() throws Exception {
+        ProbeContext ctx = TestContexts.quick(EnumSet.of(Placement.SAME_CORE));
+        Map<String, CaseResult> fibers = byCase(new FiberSwitchProbe().run(ctx));
+        CaseResult thread = TestContexts.find(new ThreadSwitchProbe().run(
+                TestContexts.quick(EnumSet.of(Placement.SAME_CORE), List.of("futex"))), "futex/same-core");
+        assertEquals(Status.OK, thread.status(), () -> "thread.switch: " + thread.reason());
+        CaseResult asm = fibers.get("asm");
+        assertTrue(asm.status() == Status.OK || asm.status() == Status.FLAGGED, () -> "asm: " + asm.reason());
+        assertTrue(asm.stats().median() * 10 <= thread.stats().median(),
+                "asm " + asm.stats().median() + " ns vs thread " + thread.stats().median() + " ns per switch");
+    }
+
+    @Test
+    void everyKindIsMeasuredWithoutBlocking() throws Exception {
+        Map<String, CaseResult> fibers = byCase(new FiberSwitchProbe().run(TestContexts.quick(EnumSet.of(Placement.SAME_CORE))));
+        assertEquals(List.of("asm", "asm-nofpu", "migrate", "ucontext"), fibers.keySet().stream().sorted().toList());
+        for (String kind : List.of("asm", "asm-nofpu", "ucontext")) {
+            CaseResult r = fibers.get(kind);
+            assertEquals(Status.OK, r.status(), () -> r.caseId() + ": " + r.reason());
+            assertEquals("ns/switch", r.unit());
+            assertTrue(r.cpuStats() != null && r.cpuStats().median() > 0, r.caseId() + " has thread CPU time per batch");
+            assertTrue(r.timer().share() < 0.01, r.caseId() + ": the timer must be a negligible share of a batch");
+        }
+    }
+
+    @Test
+    void aFiberMigratesBetweenTwoCpusWithoutAKernelSwitch() throws Exception {
+        ProbeContext ctx = TestContexts.quick(EnumSet.of(Placement.SAME_CORE));
+        CaseResult migrate = byCase(new FiberSwitchProbe().run(ctx)).get("migrate");
+        if (ctx.cpus().size() < 2) {
+            assertEquals(Status.SKIPPED, migrate.status());
+            return;
+        }
+        assertEquals(Status.OK, migrate.status(), () -> migrate.reason());
+        assertTrue(ThreadSwitchProbeTest.voluntaryPerRoundTrip(migrate) < 0.01, "a spinning handoff never blocks");
+        String[] cpus = migrate.params().get("cpus").split(",");
+        assertTrue(!cpus[0].equals(cpus[1]), "two CPUs: " + migrate.params().get("cpus"));
+    }
+
+    private static Map<String, CaseResult> byCase(List<CaseResult> results) {
+        return results.stream().collect(Collectors.toMap(CaseResult::caseId, Function.identity()));
+    }
+}
