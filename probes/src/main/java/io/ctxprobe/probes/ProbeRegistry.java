@@ -3,6 +3,7 @@ package io.ctxprobe.probes;
 import io.ctxprobe.probes.tlb.TlbSwitchProbe;
 import io.ctxprobe.probes.tlb.TlbReachProbe;
 import io.ctxprobe.probes.syscall.SyscallNullProbe;
+import io.ctxprobe.probes.syscall.SyscallVdsoProbe;
 import io.ctxprobe.probes.isolation.IsolationProbe;
 import io.ctxprobe.probes.isolation.BlockingProbe;
 import io.ctxprobe.probes.ipc.IpcLatencyProbe;
@@ -39,6 +40,7 @@ public final class ProbeRegistry {
 
     static {
         add(SyscallNullProbe.ID, SyscallNullProbe::new);
+        add(SyscallVdsoProbe.ID, SyscallVdsoProbe::new);
         add(ThreadSwitchProbe.ID, ThreadSwitchProbe::new);
         add(FiberSwitchProbe.ID, FiberSwitchProbe::new);
         add(ProcessSwitchProbe.ID, ProcessSwitchProbe::new);
