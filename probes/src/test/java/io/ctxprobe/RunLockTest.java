@@ -23,7 +23,7 @@ class RunLockTest {
     void aSecondTakerWaitsSaysForWhomAndGetsItWhenTheFirstCloses() throws Exception {
         Path file = dir.resolve("ctxprobe.lock");
         List<String> said = new ArrayList<>();
-        try (RunLock first = RunLock.acquire(file, Duration.ZERO, said::add)) {
+        try (RunLock _ = RunLock.acquire(file, Duration.ZERO, said::add)) {
             assertEquals(List.of(), said, "a free lock is taken silently");
             assertEquals(OptionalLong.of(ProcessHandle.current().pid()), RunLock.holder(file));
             IllegalStateException timedOut = assertThrows(IllegalStateException.class,

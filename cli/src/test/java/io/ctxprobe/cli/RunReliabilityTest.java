@@ -87,7 +87,7 @@ class RunReliabilityTest {
         Path lockFile = dir.resolve("ctxprobe.lock");
         Process second;
         List<String> lines = new ArrayList<>();
-        try (RunLock first = RunLockAccess.take(lockFile)) {
+        try (RunLock _ = RunLockAccess.take(lockFile)) {
             second = cliProcess(List.of("-D" + RunLock.FILE_PROPERTY + "=" + lockFile), "run", "fiber.switch", "--quick",
                     "--batches", "3", "--json", dir.resolve("second.json").toString()).redirectErrorStream(true).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8));
