@@ -91,7 +91,7 @@ class RunCommandTest {
         assertNotNull(written.host().hostKey());
         assertEquals(List.of("ctxprobe", "run", "fiber.switch", "syscall.null", "--quick", "--batches", "3", "--json", report.toString()),
                 written.run().commandLine());
-        assertEquals(7, written.results().size());
+        assertEquals(10, written.results().size()); // fiber.switch 4, syscall.null 6
         for (CaseResult c : written.results()) {
             if (c.status() == Status.SKIPPED) {   // fiber migration on a one-CPU host
                 assertFalse(c.reason().isBlank());

@@ -6,7 +6,7 @@ import io.ctxprobe.probes.measurement.InThreadMeasurement;
 import io.ctxprobe.probes.measurement.Cases;
 import io.ctxprobe.linux.NativeSyscall;
 import io.ctxprobe.binding.Binding;
-import io.ctxprobe.linux.Unistd;
+import io.ctxprobe.binding.Crossings;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
@@ -17,9 +17,10 @@ import java.util.List;
 
 /**
  * syscall.null — what entering and leaving the kernel costs, with nothing done inside: getppid, a
- * call no libc caches. From C in a loop (the kernel crossing alone), and from Java with one FFM
- * downcall or one JNA call per system call (the crossing plus the binding's own cost). Under PTI
- * without PCID every crossing also flushes the user TLB, which the host facts show.
+ * call no libc caches. From C in a loop (the kernel crossing alone), and from Java through each way
+ * it reaches C ({@link Crossings.Way}: FFM plain, FFM with errno capture, FFM critical, JNA direct,
+ * JNA interface), each case noting its share over the C loop. Under PTI without PCID every crossing
+ * also flushes the user TLB, which the host facts show.
  */
 public final class SyscallNullProbe implements Probe {
 
@@ -33,7 +34,8 @@ public final class SyscallNullProbe implements Probe {
 
     @Override
     public String description() {
-        return "a null system call (getppid): from C in a loop, one FFM downcall per call, one JNA call per call";
+        return "a null system call (getppid): from C in a loop, and through each Java crossing (FFM plain, with errno"
+                + " capture, critical; JNA direct, interface), so the binding's share is told from the kernel's";
     }
 
     @Override
@@ -49,15 +51,32 @@ public final class SyscallNullProbe implements Probe {
                         .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs()),
                 NativeLoops.of("ctxprobe_syscall_null_run", NativeSyscall::nullRun), 1, 50_000_000)));
         Binding clock = ctx.binding();
-        results.add(Cases.attempt(ctx, ID, "ffm-downcall", UNIT, () -> InThreadMeasurement.measure(ctx,
-                new CaseResultBuilder(ID, "ffm-downcall", UNIT).param("caller", "Java, one FFM downcall per call")
-                        .timer("CLOCK_MONOTONIC (" + clock.name() + ")", JavaLoops.clockReadNs(clock)),
-                JavaLoops.calls(clock, Unistd::getppid), 1, 50_000_000)));
-        Binding jna = Binding.jna();
-        results.add(Cases.attempt(ctx, ID, "jna-call", UNIT, () -> InThreadMeasurement.measure(ctx,
-                new CaseResultBuilder(ID, "jna-call", UNIT).param("caller", "Java, one JNA direct call per call")
-                        .timer("CLOCK_MONOTONIC (" + clock.name() + ")", JavaLoops.clockReadNs(clock)),
-                JavaLoops.calls(clock, jna::getppid), 1, 50_000_000)));
-        return results;
+        for (Crossings.Way way : Crossings.Way.values()) {
+            results.add(Cases.attempt(ctx, ID, way.caseId(), UNIT, () -> InThreadMeasurement.measure(ctx,
+                    new CaseResultBuilder(ID, way.caseId(), UNIT).param("caller", way.description())
+                            .timer("CLOCK_MONOTONIC (" + clock.name() + ")", JavaLoops.clockReadNs(clock)),
+                    JavaLoops.calls(clock, Crossings.getppid(way)), 1, 50_000_000)));
+        }
+        return withBindingShares(results);
+    }
+
+    /**
+     * Each Java case's cost over the C loop: the same system call, so the difference is the binding's
+     * crossing (the JIT-compiled call site, the thread-state transition, errno capture, JNA's dispatch)
+     * and the C loop is the kernel's part.
+     */
+    private static List<CaseResult> withBindingShares(List<CaseResult> results) {
+        CaseResult c = results.getFirst();
+        if (c.stats() == null) {
+            return results;
+        }
+        double kernel = c.stats().median();
+        List<CaseResult> out = new ArrayList<>(List.of(c));
+        for (CaseResult r : results.subList(1, results.size())) {
+            out.add(r.stats() == null ? r : r.withNote(String.format(
+                    "the binding's share: %+.1f ns per call over the C loop's %.1f ns (the kernel's part)",
+                    r.stats().median() - kernel, kernel)));
+        }
+        return out;
     }
 }

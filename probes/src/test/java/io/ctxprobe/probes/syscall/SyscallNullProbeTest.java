@@ -1,0 +1,41 @@
+package io.ctxprobe.probes.syscall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ctxprobe.binding.Crossings;
+import io.ctxprobe.probe.Placement;
+import io.ctxprobe.probes.TestContexts;
+import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Status;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** syscall.null: the C loop and every Java crossing measure, and each Java case names its share over C. */
+class SyscallNullProbeTest {
+
+    @Test
+    void everyCrossingIsMeasuredAndToldApartFromTheKernel() {
+        List<CaseResult> results = new SyscallNullProbe().run(TestContexts.quick(EnumSet.noneOf(Placement.class)));
+        List<String> expected = new ArrayList<>(List.of("c-loop"));
+        for (Crossings.Way way : Crossings.Way.values()) expected.add(way.caseId());
+        assertEquals(expected, results.stream().map(CaseResult::caseId).toList());
+        for (CaseResult r : results) {
+            assertEquals(Status.OK, r.status(), r.key() + ": " + r.reason());
+            assertEquals(5, r.samples().size());
+        }
+        for (CaseResult r : results.subList(1, results.size())) {
+            assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("the binding's share:")), r.key() + ": " + r.notes());
+        }
+    }
+
+    @Test
+    void everyCrossingReturnsTheSameParent() {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        for (Crossings.Way way : Crossings.Way.values()) {
+            assertEquals(parent, Crossings.getppid(way).getAsInt(), way.name());
+        }
+    }
+}
