@@ -18,6 +18,9 @@ import java.util.function.Consumer;
  * and the run goes on with the next probe. Only when the runner itself cannot go on (a Throwable
  * outside any probe, e.g. while recording a result) does the run end early; {@link #aborted()} then
  * says why, and callers mark the report aborted and exit non-zero.
+ *
+ * <p>Temporary files: a run starts by sweeping the run directories that dead runs left in
+ * {@code java.io.tmpdir}, and removes its own ({@link Cleanup#tempDir()}) when it ends or is stopped.
  */
 public final class ProbeRunner {
 
@@ -37,6 +40,7 @@ public final class ProbeRunner {
      * finishes (for progress output). Any Throwable in a probe becomes a {@code failed} result.
      */
     public List<CaseResult> run(List<Probe> probes, Consumer<List<CaseResult>> onProbeDone) throws InterruptedException {
+        Cleanup.sweepStaleTempDirs();
         Thread runner = Thread.ofPlatform().name("ctxprobe-runner").unstarted(() -> {
             try {
                 for (Probe probe : probes) {
@@ -54,7 +58,11 @@ public final class ProbeRunner {
         });
         thread = runner;
         runner.start();
-        runner.join();
+        try {
+            runner.join();
+        } finally {
+            if (!runner.isAlive()) ctx.cleanup().removeTempDir();   // else stop() removes it once the runner is out
+        }
         if (!ranToEnd && !stopping.get() && aborted == null) {
             aborted = "the runner thread ended before the last probe";   // even the catch above failed
         }
@@ -114,5 +122,6 @@ public final class ProbeRunner {
                 Thread.currentThread().interrupt();
             }
         }
+        ctx.cleanup().removeTempDir();   // after the join: the probes' children are killed and reaped by now
     }
 }
