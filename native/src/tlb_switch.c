@@ -8,14 +8,22 @@
  * and back; a round trip to a partner thread or forked child on the same CPU. The round trips are
  * the ping-pong object itself (futex mechanism, driven from C: pingpong.c's pp_echo partner and
  * pp_drive_round_trip), so they share its abort path and, for the child, its partner watch.
+ *
+ * The control (ctxprobe_tlb_ctl): another thread aborts a run through it (the object of a running
+ * round trip is published there under a lock, so an abort never touches a freed object; other
+ * events see the flag once per pass), and the run leaves there how its partner ended and how many
+ * round trips it answered, read before the object is freed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -36,6 +44,16 @@ struct event_state {
     ctxprobe_pingpong *pp;            /* round trips */
     pthread_t          thread;
     int                thread_started;
+    struct ctxp_child_end partner_end; /* filled by teardown before the object is freed */
+    int64_t            partner_round_trips;   /* -ENODATA: no partner */
+};
+
+struct ctxprobe_tlb_ctl {
+    pthread_mutex_t    lock;
+    _Atomic int32_t    aborted;
+    ctxprobe_pingpong *pp;            /* the running round trip's object (under lock), or NULL */
+    struct ctxp_child_end partner_end;
+    int64_t            partner_round_trips;
 };
 
 /* One event kind. setup: 0 or -errno (teardown still runs and undoes a partial setup); run: one
@@ -119,6 +137,13 @@ static int fiber_teardown(struct event_state *s)
 
 /* ---- round trips: the ping-pong object, its partner pinned to the caller's CPU ---- */
 
+/* The forked partner: named, so that a person (or a test) finds it among the JVM's children. */
+static int echo_child(struct pp_side *side, int sock)
+{
+    prctl(PR_SET_NAME, "ctxp-tlb-echo", 0, 0, 0);
+    return pp_echo(side, sock);
+}
+
 static int roundtrip_setup(struct event_state *s, int32_t flags)
 {
     int cpu = sched_getcpu();
@@ -130,7 +155,7 @@ static int roundtrip_setup(struct event_state *s, int32_t flags)
         return rc;
     s->pp->echo_cpu = cpu;
     if (flags & CTXPROBE_PP_PROCESS) {
-        int32_t pid = pp_fork_side(s->pp, 1, pp_echo);
+        int32_t pid = pp_fork_side(s->pp, 1, echo_child);
         return pid < 0 ? pid : 0;
     }
     /* every signal blocked in the partner: the JVM's handlers must never run on it */
@@ -168,6 +193,8 @@ static int roundtrip_teardown(struct event_state *s)
     if (s->thread_started)
         pthread_join(s->thread, NULL);
     int rc = s->pp->side[1].forked ? ctxprobe_pingpong_reap(s->pp, 1, REAP_MS) : 0;
+    s->partner_end = s->pp->side[1].end;                 /* the watch's (or the reap's) account */
+    s->partner_round_trips = __atomic_load_n(&s->pp->side[1].round_trips, __ATOMIC_RELAXED);
     int err = ctxprobe_pingpong_error(s->pp);
     ctxprobe_pingpong_free(s->pp);
     return err ? err : rc;
@@ -190,15 +217,21 @@ static const struct tlb_event *find_event(int32_t id)
     return NULL;
 }
 
-/* The timed loop: per pass one untimed event, then one timed walk of the whole cycle. */
+/* The timed loop: per pass one untimed event, then one timed walk of the whole cycle. An abort
+ * through the control is seen before each event (a round trip's own wait is woken by it). */
 static int timed_passes(const struct tlb_event *ev, struct event_state *s, struct tlb_chase *c,
-                        int64_t warmup, int64_t batches, int64_t passes, int64_t *wall_ns)
+                        int64_t warmup, int64_t batches, int64_t passes, int64_t *wall_ns,
+                        const _Atomic int32_t *aborted)
 {
     void **p = tlb_chase_walk(c->head, 2 * c->lines);        /* warm: twice round the cycle */
     int rc = 0;
     for (int64_t b = -warmup; b < batches && rc == 0; b++) {
         int64_t sum = 0;
         for (int64_t i = 0; i < passes && rc == 0; i++) {
+            if (aborted && atomic_load_explicit(aborted, memory_order_relaxed)) {
+                rc = -ECANCELED;
+                break;
+            }
             rc = ev->run(s);                                 /* untimed */
             int64_t t0 = batch_clock_ns(CLOCK_MONOTONIC);
             p = tlb_chase_walk(p, c->lines);                 /* one whole cycle */
@@ -212,8 +245,27 @@ static int timed_passes(const struct tlb_event *ev, struct event_state *s, struc
     return rc;
 }
 
+/* Publishes the round trip's object to the control (or withdraws it: pp NULL); an abort that came
+ * first is passed on at once. */
+static void ctl_publish(struct ctxprobe_tlb_ctl *ctl, ctxprobe_pingpong *pp)
+{
+    if (!ctl)
+        return;
+    pthread_mutex_lock(&ctl->lock);
+    ctl->pp = pp;
+    if (pp && atomic_load(&ctl->aborted))
+        ctxprobe_pingpong_abort(pp);
+    pthread_mutex_unlock(&ctl->lock);
+}
+
 int32_t ctxprobe_tlb_switch_run(int32_t event, int32_t packed, int64_t pages, int64_t warmup,
                                 int64_t batches, int64_t passes, int64_t *wall_ns)
+{
+    return ctxprobe_tlb_switch_run_ctl(NULL, event, packed, pages, warmup, batches, passes, wall_ns);
+}
+
+int32_t ctxprobe_tlb_switch_run_ctl(ctxprobe_tlb_ctl *ctl, int32_t event, int32_t packed, int64_t pages,
+                                    int64_t warmup, int64_t batches, int64_t passes, int64_t *wall_ns)
 {
     const struct tlb_event *ev = find_event(event);
     if (!ev || pages < 2 || pages > (1 << 20))
@@ -227,11 +279,69 @@ int32_t ctxprobe_tlb_switch_run(int32_t event, int32_t packed, int64_t pages, in
         return rc;
     struct event_state s;
     memset(&s, 0, sizeof s);
+    s.partner_round_trips = -ENODATA;
+    if (ctl) {
+        ctl->partner_end = (struct ctxp_child_end){ 0, 0, 0 };
+        ctl->partner_round_trips = -ENODATA;
+    }
     rc = ev->setup(&s);
+    ctl_publish(ctl, s.pp);
     if (rc == 0)
-        rc = timed_passes(ev, &s, &c, warmup, batches, passes, wall_ns);
+        rc = timed_passes(ev, &s, &c, warmup, batches, passes, wall_ns, ctl ? &ctl->aborted : NULL);
+    ctl_publish(ctl, NULL);
     int trc = ev->teardown(&s);
+    if (ctl) {
+        ctl->partner_end = s.partner_end;
+        ctl->partner_round_trips = s.partner_round_trips;
+    }
     tlb_chase_free(&c);
     /* The partner's own error explains an event that was cancelled because of it. */
     return trc ? trc : rc;
+}
+
+/* ---- the control ---------------------------------------------------------------------------- */
+
+ctxprobe_tlb_ctl *ctxprobe_tlb_ctl_new(void)
+{
+    struct ctxprobe_tlb_ctl *ctl = calloc(1, sizeof *ctl);
+    if (!ctl)
+        return NULL;
+    pthread_mutex_init(&ctl->lock, NULL);
+    ctl->partner_round_trips = -ENODATA;
+    return ctl;
+}
+
+void ctxprobe_tlb_ctl_abort(ctxprobe_tlb_ctl *ctl)
+{
+    if (!ctl)
+        return;
+    pthread_mutex_lock(&ctl->lock);
+    atomic_store(&ctl->aborted, 1);
+    if (ctl->pp)
+        ctxprobe_pingpong_abort(ctl->pp);
+    pthread_mutex_unlock(&ctl->lock);
+}
+
+int32_t ctxprobe_tlb_ctl_partner_end(ctxprobe_tlb_ctl *ctl, int32_t *signal, int32_t *exit_code)
+{
+    if (!ctl || !signal || !exit_code)
+        return -EINVAL;
+    if (!ctl->partner_end.ended)
+        return -ENODATA;
+    *signal = ctl->partner_end.signal;
+    *exit_code = ctl->partner_end.exit_code;
+    return 0;
+}
+
+int64_t ctxprobe_tlb_ctl_round_trips(ctxprobe_tlb_ctl *ctl)
+{
+    return ctl ? ctl->partner_round_trips : -EINVAL;
+}
+
+void ctxprobe_tlb_ctl_free(ctxprobe_tlb_ctl *ctl)
+{
+    if (!ctl)
+        return;
+    pthread_mutex_destroy(&ctl->lock);
+    free(ctl);
 }

@@ -19,6 +19,7 @@ static const struct {
     { "isolation", test_isolation },
     { "blocking",  test_blocking },
     { "tlb",       test_tlb },
+    { "tlb_ctl",   test_tlb_ctl },
 };
 
 int main(void)

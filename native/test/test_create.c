@@ -54,7 +54,9 @@ static void helper_protocol(const char *helper)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "%s exit", helper);
     CHECK(system(cmd) == 0, "helper exit mode");
-    snprintf(cmd, sizeof cmd, "%s create %d 1 0 %d 2", helper, CTXPROBE_CREATE_FORK, B);
+    /* exec: the shell becomes the helper, so its parent is this process, the pid it is given */
+    snprintf(cmd, sizeof cmd, "exec %s create %d 1 0 %d 2 %d 60000", helper, CTXPROBE_CREATE_FORK, B,
+             (int)getpid());
     FILE *p = popen(cmd, "r");
     char line[256];
     int batches = 0, done = 0;
@@ -65,8 +67,27 @@ static void helper_protocol(const char *helper)
         done |= strcmp(line, "done\n") == 0;
     }
     CHECK(p && pclose(p) == 0 && batches == B && done, "helper create: %d batch lines", batches);
-    snprintf(cmd, sizeof cmd, "%s create 99 0 0 1 1 2>/dev/null", helper);
-    CHECK(system(cmd) != 0, "helper refuses an unknown kind");
+    /* refusals and stops, each with its exit status: 1 error, 2 bad arguments, 3 parent gone or
+     * deadline passed (pid 2 is never this test's own pid, so never the helper's parent) */
+    static const struct {
+        const char *args;      /* after "create"; %d is this process's pid where given */
+        int status;
+        const char *why;
+    } rows[] = {
+        { "99 0 0 1 1 %d 60000",           1, "an unknown kind (the loop's -EINVAL)" },
+        { "1 0 0 1 1",                     2, "no parent pid and deadline" },
+        { "1 0 0 1 1 %d 0",                2, "a deadline of 0 ms" },
+        { "1 0 0 1 1 2 60000",             3, "a parent pid that is not its parent" },
+        { "1 0 0 1000000 1000 %d 50",      3, "a deadline that passes between batches" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char args[128];
+        snprintf(args, sizeof args, rows[i].args, (int)getpid());
+        snprintf(cmd, sizeof cmd, "exec %s create %s 2>/dev/null", helper, args);
+        int st = system(cmd);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == rows[i].status, "helper with %s: status %d, want %d",
+              rows[i].why, WIFEXITED(st) ? WEXITSTATUS(st) : -1, rows[i].status);
+    }
 }
 
 void test_create(void)

@@ -60,6 +60,29 @@ int64_t ctxprobe_tlb_reach_verify(int32_t layout, int64_t pages);
 int32_t ctxprobe_tlb_switch_run(int32_t event, int32_t packed, int64_t pages, int64_t warmup,
                                 int64_t batches, int64_t passes, int64_t *wall_ns);
 
+/* A tlb.switch run's control, for a caller that must be able to stop it (a deadline, Ctrl-C) and
+ * to say how a round trip's partner ended. ctxprobe_tlb_switch_run is _run_ctl with no control.
+ *   _ctl_new           NULL if out of memory;
+ *   _ctl_abort         from any thread, at any time, more than once: a run using ctl returns
+ *                      -ECANCELED within one event (a partner waiting on the token is woken, then
+ *                      joined or reaped); a later run with this ctl returns -ECANCELED at once;
+ *   _ctl_partner_end   after a run whose partner was a forked child: 0 with *signal the signal that
+ *                      ended it (0 if none) and *exit_code its exit status (-1 if killed), as soon as
+ *                      the watch (child.c) saw it end; -ENODATA for an event without a forked partner;
+ *   _ctl_round_trips   round trips the last run's partner answered (thread or child, warm-up
+ *                      included); -ENODATA for an event without a partner;
+ *   _ctl_free          after the last run using it has returned.
+ * A partner process that dies fails the run with -EPIPE within milliseconds (its pidfd is
+ * watched); nothing waits for the caller's deadline. */
+typedef struct ctxprobe_tlb_ctl ctxprobe_tlb_ctl;
+ctxprobe_tlb_ctl *ctxprobe_tlb_ctl_new(void);
+void    ctxprobe_tlb_ctl_abort(ctxprobe_tlb_ctl *ctl);
+int32_t ctxprobe_tlb_ctl_partner_end(ctxprobe_tlb_ctl *ctl, int32_t *signal, int32_t *exit_code);
+int64_t ctxprobe_tlb_ctl_round_trips(ctxprobe_tlb_ctl *ctl);
+void    ctxprobe_tlb_ctl_free(ctxprobe_tlb_ctl *ctl);
+int32_t ctxprobe_tlb_switch_run_ctl(ctxprobe_tlb_ctl *ctl, int32_t event, int32_t packed, int64_t pages,
+                                    int64_t warmup, int64_t batches, int64_t passes, int64_t *wall_ns);
+
 #ifdef __cplusplus
 }
 #endif

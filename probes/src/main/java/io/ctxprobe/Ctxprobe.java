@@ -103,7 +103,9 @@ public final class Ctxprobe {
      *
      * <p>Interrupting the calling thread stops the run: what is running is aborted (its threads and
      * children are ended and reaped), and the report holds the cases finished so far with
-     * {@code run().interrupted()} true; the thread's interrupt status stays set.
+     * {@code run().interrupted()} true; the thread's interrupt status stays set. Any Throwable in a
+     * probe is that probe's (or case's) {@code failed} result; a run whose runner could not go on
+     * returns what it has with {@code run().aborted()} saying why.
      *
      * @throws IllegalArgumentException a request that cannot run as given (unknown probe, a CPU not
      *                                  allowed to this process, an unknown placement, mechanism, counter or binding, a
@@ -117,7 +119,8 @@ public final class Ctxprobe {
         ProbeRunner runner = new ProbeRunner(new ProbeContext(plan.binding(), host, plan.options(), new Cleanup()));
         RunInfo info = runInfo(request);
         try {
-            return Report.of(info, host, runner.run(plan.probes(), onProbeDone));
+            List<CaseResult> results = runner.run(plan.probes(), onProbeDone);
+            return Report.of(info.withAborted(runner.aborted()), host, results);
         } catch (InterruptedException e) {
             runner.stop(5_000);
             Thread.currentThread().interrupt();

@@ -99,9 +99,10 @@ final class RunCommand implements Callable<Integer> {
         // or a signal while probes run (partial, interrupted). A signal after the end writes the complete one.
         AtomicReference<RunState> state = new AtomicReference<>(RunState.RUNNING);
         AtomicReference<List<CaseResult>> finished = new AtomicReference<>();
+        AtomicReference<RunInfo> finishedInfo = new AtomicReference<>(info);   // marked aborted where it was
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!state.compareAndSet(RunState.RUNNING, RunState.STOPPED_BY_SIGNAL)) {
-                sink.write(Report.of(info, host, finished.get()), "interrupted after the last probe; report");
+                sink.write(Report.of(finishedInfo.get(), host, finished.get()), "interrupted after the last probe; report");
                 return;
             }
             runner.stop(5_000);
@@ -120,20 +121,23 @@ final class RunCommand implements Callable<Integer> {
                 console.flush();
             });
         }
+        String aborted = runner.aborted();
+        finishedInfo.set(info.withAborted(aborted));
         finished.set(results);
         if (!state.compareAndSet(RunState.RUNNING, RunState.FINISHED)) {
             // A signal stopped the probes: its hook writes the partial report, then the JVM halts.
             Thread.currentThread().join();
         }
-        ReportSink.Outcome written = sink.write(Report.of(info, host, results), null);
+        ReportSink.Outcome written = sink.write(Report.of(finishedInfo.get(), host, results), null);
 
         console.println();
         console.print(ResultTable.render(results));
         console.print(MatrixView.render(results));
         console.print(LadderView.render(CostLadder.of(results)));
+        if (aborted != null) System.err.println("ctxprobe: run aborted: " + aborted);
         if (written.fallback() == null) {
             console.println("report: " + target.describe());
-            return ExitCodes.OK;
+            return aborted == null ? ExitCodes.OK : ExitCodes.INTERNAL;
         }
         return ExitCodes.INTERNAL; // the sink said where the data went instead
     }

@@ -4,8 +4,11 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The binding of native/include/ctxprobe/tlb.h: tlb.reach and tlb.switch. */
 public final class NativeTlb {
@@ -69,6 +72,23 @@ public final class NativeTlb {
     private static final Downcall SWITCH_RUN = NativeCore.fn("ctxprobe_tlb_switch_run",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
 
+    /* ctxprobe_tlb_ctl *ctxprobe_tlb_ctl_new(void); */
+    private static final Downcall CTL_NEW = NativeCore.fn("ctxprobe_tlb_ctl_new", FunctionDescriptor.of(ADDRESS));
+    /* void ctxprobe_tlb_ctl_abort(ctxprobe_tlb_ctl *ctl); */
+    private static final Downcall CTL_ABORT = NativeCore.fn("ctxprobe_tlb_ctl_abort", FunctionDescriptor.ofVoid(ADDRESS));
+    /* int32_t ctxprobe_tlb_ctl_partner_end(ctxprobe_tlb_ctl *ctl, int32_t *signal, int32_t *exit_code); */
+    private static final Downcall CTL_PARTNER_END = NativeCore.fn("ctxprobe_tlb_ctl_partner_end",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    /* int64_t ctxprobe_tlb_ctl_round_trips(ctxprobe_tlb_ctl *ctl); */
+    private static final Downcall CTL_ROUND_TRIPS = NativeCore.fn("ctxprobe_tlb_ctl_round_trips",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    /* void ctxprobe_tlb_ctl_free(ctxprobe_tlb_ctl *ctl); */
+    private static final Downcall CTL_FREE = NativeCore.fn("ctxprobe_tlb_ctl_free", FunctionDescriptor.ofVoid(ADDRESS));
+    /* int32_t ctxprobe_tlb_switch_run_ctl(ctxprobe_tlb_ctl *ctl, int32_t event, int32_t packed, int64_t pages,
+     *                                     int64_t warmup, int64_t batches, int64_t passes, int64_t *wall_ns); */
+    private static final Downcall SWITCH_RUN_CTL = NativeCore.fn("ctxprobe_tlb_switch_run_ctl",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+
     /** tlb.reach's chase; 0 or a negative errno (callers decide: hugetlbfs's -ENOMEM is a skip). */
     public static int reachRun(Layout layout, long pages, long warmup, long batches, long ops, MemorySegment wall,
                                MemorySegment hugeKib) {
@@ -98,6 +118,93 @@ public final class NativeTlb {
                     wall);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * A tlb.switch run that another thread can stop ({@link #abort}: a deadline, Ctrl-C) and that says
+     * afterwards how a round trip's partner ended. {@link #abort} and {@link #close} may race (the
+     * Ctrl-C hook against the probe): both are synchronized, and an abort after close does nothing.
+     */
+    public static final class SwitchControl implements AutoCloseable {
+        private MemorySegment handle;
+
+        private SwitchControl(MemorySegment handle) {
+            this.handle = handle;
+        }
+
+        public static SwitchControl create() {
+            try {
+                MemorySegment h = (MemorySegment) CTL_NEW.handle().invokeExact();
+                if (h.equals(MemorySegment.NULL)) throw new OutOfMemoryError("ctxprobe_tlb_ctl_new returned NULL");
+                return new SwitchControl(h);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+        }
+
+        /** tlb.switch under this control: 0 or a negative errno (-ECANCELED after an abort, -EPIPE for a dead partner). */
+        public int run(Event event, boolean packed, long pages, long warmup, long batches, long passes, MemorySegment wall) {
+            NativeCore.checkSamples(batches, wall, MemorySegment.NULL);
+            MemorySegment h = live();
+            try {
+                return (int) SWITCH_RUN_CTL.handle().invokeExact(h, event.code(), packed ? 1 : 0, pages, warmup, batches,
+                        passes, wall);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+        }
+
+        /** Makes a run under this control return -ECANCELED within one event; safe from any thread. */
+        public synchronized void abort() {
+            if (handle == null) return;
+            try {
+                CTL_ABORT.handle().invokeExact(handle);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+        }
+
+        /** How the last run's forked partner ended; empty for an event without one. */
+        public Optional<NativePingPong.ChildEnd> partnerEnd() {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment out = arena.allocate(JAVA_INT, 2);
+                int rc = (int) CTL_PARTNER_END.handle().invokeExact(live(), out, out.asSlice(4));
+                if (rc == -NativePingPong.ENODATA) return Optional.empty();
+                NativeCore.check("ctxprobe_tlb_ctl_partner_end", rc);
+                return Optional.of(new NativePingPong.ChildEnd(out.get(JAVA_INT, 0), out.get(JAVA_INT, 4)));
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+        }
+
+        /** Round trips the last run's partner answered; empty for an event without a partner. */
+        public OptionalLong roundTrips() {
+            try {
+                long n = (long) CTL_ROUND_TRIPS.handle().invokeExact(live());
+                if (n == -NativePingPong.ENODATA) return OptionalLong.empty();
+                return OptionalLong.of(NativeCore.check("ctxprobe_tlb_ctl_round_trips", n));
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            }
+        }
+
+        private synchronized MemorySegment live() {
+            if (handle == null) throw new IllegalStateException("tlb.switch control already closed");
+            return handle;
+        }
+
+        /** Frees the control; call once no run uses it. */
+        @Override
+        public synchronized void close() {
+            if (handle == null) return;
+            try {
+                CTL_FREE.handle().invokeExact(handle);
+            } catch (Throwable t) {
+                throw Libc.rethrow(t);
+            } finally {
+                handle = null;
+            }
         }
     }
 }

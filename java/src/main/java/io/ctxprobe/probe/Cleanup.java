@@ -1,5 +1,8 @@
 package io.ctxprobe.probe;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -8,11 +11,17 @@ import java.util.Deque;
  * each thing that could outlive it (a thread pair to wake, a child to kill) and closes the
  * registration once the thing is gone. {@link #abortAll()} runs from the Ctrl-C hook and makes
  * every registered thing return or die, newest first; anything registered later is aborted at once.
+ *
+ * <p>It also holds the run's private temporary directory ({@link #tempDir()}, see
+ * {@link RunTempFiles}): what child JVMs write lands there, and {@link #removeTempDir()} (the runner
+ * calls it when the run ends or is stopped; a JVM exit hook is the fallback) removes it whole.
  */
 public final class Cleanup {
 
     private final Deque<Registration> active = new ArrayDeque<>();
     private boolean stopped;
+    private Path tempDir;
+    private Thread tempDirHook;
 
     /**
      * Registers {@code abort} for {@code what}. After {@link #abortAll()} the run is stopping: the
@@ -35,6 +44,55 @@ public final class Cleanup {
 
     public synchronized int activeCount() {
         return active.size();
+    }
+
+    /**
+     * The run's private temporary directory (0700), created in {@code java.io.tmpdir} on first use:
+     * child JVM output files, JFR recordings, and the child JVMs' own {@code java.io.tmpdir}.
+     */
+    public synchronized Path tempDir() {
+        if (tempDir != null) return tempDir;
+        try {
+            tempDir = RunTempFiles.create(Path.of(System.getProperty("java.io.tmpdir")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run's temporary directory in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        }
+        Path dir = tempDir;
+        tempDirHook = new Thread(() -> deleteQuietly(dir), "ctxprobe-temp-cleanup");
+        Runtime.getRuntime().addShutdownHook(tempDirHook);
+        return tempDir;
+    }
+
+    /** Removes the run's temporary directory and everything in it, if there is one; safe to repeat. */
+    public void removeTempDir() {
+        Path dir;
+        synchronized (this) {
+            dir = tempDir;
+            tempDir = null;
+            if (tempDirHook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(tempDirHook);
+                } catch (IllegalStateException e) {
+                    // the JVM is exiting: the hook runs anyway, and deleting twice is fine
+                }
+                tempDirHook = null;
+            }
+        }
+        if (dir != null) deleteQuietly(dir);
+    }
+
+    /** Removes run directories that dead runs left in {@code java.io.tmpdir}; returns how many. */
+    public static int sweepStaleTempDirs() {
+        return RunTempFiles.sweep(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            RunTempFiles.deleteTree(dir);
+        } catch (IOException e) {
+            System.err.println("ctxprobe: could not remove " + dir + ": " + e.getMessage());
+        }
     }
 
     /** Aborts everything still registered; safe to call more than once and from any thread. */

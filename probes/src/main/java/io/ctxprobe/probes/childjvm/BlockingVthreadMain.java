@@ -106,7 +106,8 @@ public final class BlockingVthreadMain {
         oneRun(caseId, workers, delayNs);   // warm-up: class loading, the JIT, the JDK's poller and timer threads
         long[] stall = new long[reps], steps = new long[reps], during = new long[reps], elapsed = new long[reps],
                 waited = new long[reps];
-        Path jfr = Files.createTempFile("ctxprobe-blocking-", ".jfr");
+        // java.io.tmpdir is the parent run's private directory: removed with it, even after a kill
+        Path jfr = Files.createTempFile("blocking-", ".jfr");
         try {
             try (Recording rec = new Recording()) {
                 rec.enable(PINNED_EVENT).withThreshold(Duration.ZERO).withStackTrace();

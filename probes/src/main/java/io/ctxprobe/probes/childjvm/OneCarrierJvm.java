@@ -23,6 +23,13 @@ import java.util.concurrent.TimeUnit;
  * here: {@link #run} in the probe, and the child's watchdog and argument parsing for its main class.
  * Java cannot give a child PR_SET_PDEATHSIG, so the child watches its parent and its deadline itself,
  * and the parent registers it with the run's Cleanup and always reaps it.
+ *
+ * <p>Files: its stdout/stderr files lie in the run's private temporary directory
+ * ({@link Cleanup#tempDir()}), which is also the child's {@code java.io.tmpdir} (its JFR recordings and
+ * JFR repository land there), so nothing it writes outlives the run, even a run that was killed:
+ * the next run's sweep removes a dead run's directory. A JVM crash log goes to the parent's
+ * temporary directory ({@code -XX:ErrorFile}), where a person can still read it, never the working
+ * directory.
  */
 public final class OneCarrierJvm {
 
@@ -62,10 +69,11 @@ public final class OneCarrierJvm {
         Path err = null;
         Process child = null;
         try {
-            out = Files.createTempFile("ctxprobe-child-", ".out");
-            err = Files.createTempFile("ctxprobe-child-", ".err");
+            Path runDir = ctx.cleanup().tempDir();
+            out = Files.createTempFile(runDir, "child-", ".out");
+            err = Files.createTempFile(runDir, "child-", ".err");
             // Files, not pipes: nothing has to drain the child while we wait for it.
-            child = new ProcessBuilder(command(main, args)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            child = new ProcessBuilder(command(main, args, runDir)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             Process p = child;
             int exit;
@@ -92,12 +100,18 @@ public final class OneCarrierJvm {
         }
     }
 
-    /** Same java binary, same class path, native access, one carrier, then the main class and its args. */
-    static List<String> command(Class<?> main, List<String> args) {
+    /**
+     * Same java binary, same class path, native access, one carrier, the parent's native directory,
+     * {@code tmpDir} as its temporary directory, a crash log in the parent's, then the main class and
+     * its args.
+     */
+    static List<String> command(Class<?> main, List<String> args, Path tmpDir) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"));
+                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
+                "-Djava.io.tmpdir=" + tmpDir,
+                "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "ctxprobe-hs_err_pid%p.log")));
         String nativeDir = System.getProperty(NativeLibrary.DIR_PROPERTY);
         if (nativeDir != null) cmd.add("-D" + NativeLibrary.DIR_PROPERTY + "=" + nativeDir);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));

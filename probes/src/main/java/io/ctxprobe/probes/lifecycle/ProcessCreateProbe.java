@@ -117,20 +117,30 @@ public final class ProcessCreateProbe implements Probe {
                 .param("touched_mib", mib)
                 .note("timed inside the helper process; its start-up and the touching are outside the batches");
         if (mib > 0) result.param("pages", "4 KiB (MADV_NOHUGEPAGE), every page written before the first fork");
+        long batchMs = ctx.options().targetBatchNs() / 1_000_000;
         return CreateMeasurement.measure(ctx, result,
                 (warmup, batches, ops, wallNs, cpuNs) -> runHelper(ctx.cleanup(), helper, kind.code().code(), mib, warmup,
-                        batches, ops, wallNs, cpuNs),
+                        batches, ops, wallNs, cpuNs, deadlineMs(warmup + batches, batchMs)),
                 2, MAX_OPS, NS_PER_US, false);
+    }
+
+    /** Generous: a minute (touching a GiB, a slow start) plus ten times the planned batches, so only a hang trips it. */
+    static long deadlineMs(int plannedBatches, long batchMs) {
+        return 60_000 + 10L * plannedBatches * Math.max(1, batchMs);
     }
 
     /**
      * Runs {@code ctxprobe-helper create ...} (started under the runner's pin, which it inherits),
-     * parses its batch lines and reaps it. Registered with the cleanup: Ctrl-C kills it.
+     * parses its batch lines and reaps it. Registered with the cleanup: Ctrl-C kills it. It is given
+     * this JVM's pid and {@code deadlineMs}: it dies with the runner thread (PR_SET_PDEATHSIG, set
+     * first thing, checked against that pid) and stops on its own between batches once its parent
+     * is gone or its deadline passed, so not even a SIGKILLed JVM leaves it running.
      */
     static void runHelper(Cleanup cleanup, Path helper, int kind, int mib, int warmup, int batches, long ops,
-                          long[] wallNs, long[] cpuNs) {
+                          long[] wallNs, long[] cpuNs, long deadlineMs) {
         List<String> command = List.of(helper.toString(), "create", String.valueOf(kind), String.valueOf(mib),
-                String.valueOf(warmup), String.valueOf(batches), String.valueOf(ops));
+                String.valueOf(warmup), String.valueOf(batches), String.valueOf(ops),
+                String.valueOf(ProcessHandle.current().pid()), String.valueOf(deadlineMs));
         Process p;
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,6 +1,7 @@
 package io.ctxprobe.probes.measurement;
 
 import io.ctxprobe.probe.ProbeContext;
+import io.ctxprobe.probe.ProbeRunner;
 import io.ctxprobe.probe.ProbeUnavailableException;
 import io.ctxprobe.report.CaseResult;
 
@@ -21,8 +22,8 @@ public final class Cases {
             return measure.get();
         } catch (ProbeUnavailableException e) {
             return CaseResult.skipped(probe, caseId, null, unit, e.getMessage());
-        } catch (RuntimeException e) {
-            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        } catch (Throwable e) {   // an Error too (no native thread left): this case's failure, not the probe's end
+            String message = e.getMessage() != null || e instanceof Error ? ProbeRunner.describe(e) : e.getClass().getSimpleName();
             if (ctx.cleanup().stopped()) message = "interrupted: " + message;
             return CaseResult.failed(probe, caseId, null, unit, message);
         }

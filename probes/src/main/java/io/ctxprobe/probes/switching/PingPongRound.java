@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * another pthread or (process mode) a child forked in libctxprobe from this — the runner — thread.
  * Both are pinned by tid through the run's binding between "ready" and "go"; with {@code perf},
  * software counters ride on both and C reads them at the measured edges; getrusage counts are
- * always taken (the kernel keeps them anyway, at no cost to the switch).
+ * always taken (the kernel keeps them anyway, at no cost to the switch). A forked side that dies is
+ * noticed at once by libctxprobe's partner watch and reported as what it is ("partner killed by
+ * signal 9 (SIGKILL) after N measured round trips"); the deadline only guards against a hang.
  */
 public final class PingPongRound {
 
@@ -70,7 +72,11 @@ public final class PingPongRound {
             }
             ScheduledFuture<?> deadline = watchdog.schedule(pp::abort, deadlineMs(ctx, plan), TimeUnit.MILLISECONDS);
             pp.go();
-            pp.join();
+            try {
+                pp.join();
+            } catch (LinuxException e) {
+                throw PartnerEnd.of(pp, e);   // a forked side that died: its signal and round trips, not EPIPE
+            }
             deadline.cancel(false);
             List<SwitchCounts> counts = new ArrayList<>();
             int[][] ran = new int[2][2];

@@ -1,6 +1,9 @@
 package io.ctxprobe.probes.tlb;
 
 import io.ctxprobe.probes.measurement.NativeLoops;
+import io.ctxprobe.probes.switching.PartnerEnd;
+import io.ctxprobe.linux.Errno;
+import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probes.measurement.InThreadMeasurement;
 import io.ctxprobe.probes.measurement.Cases;
 import io.ctxprobe.linux.NativeCore;
@@ -19,6 +22,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * tlb.switch — what one event leaves behind in the TLB: a warm working set of W pages (one line
@@ -33,9 +40,9 @@ public final class TlbSwitchProbe implements Probe {
     public static final String ID = "tlb.switch";
     private static final String UNIT = "ns/pass";
 
-    record Event(String caseId, NativeTlb.Event code, String what) {}
+    public record Event(String caseId, NativeTlb.Event code, String what) {}
 
-    static final List<Event> EVENTS = List.of(
+    public static final List<Event> EVENTS = List.of(
             new Event("none", NativeTlb.Event.NONE, "nothing between passes"),
             new Event("null-syscall", NativeTlb.Event.NULL_SYSCALL, "raw syscall(SYS_getppid)"),
             new Event("fiber-asm", NativeTlb.Event.FIBER_ASM, "hand-written fiber switch there and back"),
@@ -85,7 +92,8 @@ public final class TlbSwitchProbe implements Probe {
         return results;
     }
 
-    private static CaseResult pass(ProbeContext ctx, String caseId, Event e, long w, boolean packed, int cpu) {
+    /** One case; public for the tests that kill its partner mid-run (KilledPartnerTest). */
+    public static CaseResult pass(ProbeContext ctx, String caseId, Event e, long w, boolean packed, int cpu) {
         int batches = ctx.options().measuredBatches();
         int passes = ctx.options().quick() ? QUICK_PASSES : DEFAULT_PASSES;
         BatchPlan plan = new BatchPlan(1, batches, passes);
@@ -93,8 +101,8 @@ public final class TlbSwitchProbe implements Probe {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
             // Counted over the whole run: per pass, but the untimed events and the warm-up included.
-            CounterReadings events = InThreadMeasurement.counted(ctx, plan.measuredOps(), () -> NativeCore.check(
-                    "ctxprobe_tlb_switch_run", NativeTlb.switchRun(e.code(), packed, w, plan.warmup(), batches, passes, wall)));
+            CounterReadings events = InThreadMeasurement.counted(ctx, plan.measuredOps(),
+                    () -> controlledRun(ctx, caseId, e, packed, w, plan, passes, wall));
             CaseResultBuilder b = new CaseResultBuilder(ID, caseId, UNIT).counters(events.counters());
             events.notes().forEach(b::note);
             if (!events.counters().isEmpty()) {
@@ -109,6 +117,45 @@ public final class TlbSwitchProbe implements Probe {
                     .note("the event runs untimed; only the pass after it is timed")
                     .wallMs((System.nanoTime() - started) / 1e6).build();
         }
+    }
+
+    /**
+     * One native run under a control that the run's cleanup (Ctrl-C) and a deadline can abort: a
+     * round trip's partner waits on the token without a timeout, so without it nothing but the
+     * partner watch could end the run. A partner that died is said in words (signal, round trips).
+     */
+    private static int controlledRun(ProbeContext ctx, String caseId, Event e, boolean packed, long w, BatchPlan plan,
+                                     int passes, MemorySegment wall) {
+        long deadlineMs = deadlineMs(plan, passes);
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon().name("ctxprobe-deadline").factory());
+        try (NativeTlb.SwitchControl control = NativeTlb.SwitchControl.create();
+             Cleanup.Registration _ = ctx.cleanup().register(ID + " " + caseId, control::abort)) {
+            watchdog.schedule(() -> {
+                late.set(true);
+                control.abort();
+            }, deadlineMs, TimeUnit.MILLISECONDS);
+            int rc = control.run(e.code(), packed, w, plan.warmup(), plan.batches(), passes, wall);
+            if (rc < 0 && Errno.name(-rc).equals("EPIPE")) {
+                var end = control.partnerEnd().filter(PartnerEnd::abnormal);
+                if (end.isPresent()) {
+                    throw new PartnerEnd.PartnerDied(PartnerEnd.describe(end.get(), control.roundTrips().orElse(0),
+                            "round trips (warm-up included)"), end.get(), null);
+                }
+            }
+            if (rc == -Errno.ECANCELED && late.get()) {
+                throw new IllegalStateException("passed its deadline of " + deadlineMs / 1000 + " s; aborted");
+            }
+            return NativeCore.check("ctxprobe_tlb_switch_run_ctl", rc);
+        } finally {
+            watchdog.shutdownNow();
+        }
+    }
+
+    /** Generous: a minute plus a millisecond per pass (a pass is microseconds), so only a hang trips it. */
+    static long deadlineMs(BatchPlan plan, int passes) {
+        return 60_000 + (plan.warmup() + plan.batches()) * (long) passes;
     }
 
     /** Adds "extra ns per page over none" to every case that has a value, "none" included as the baseline. */
