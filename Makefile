@@ -12,7 +12,7 @@ WITH_JDK = JAVA_HOME="$$(scripts/find-jdk.sh)" || exit 2; export JAVA_HOME PATH=
 CLI_JAR   := cli/target/ctxprobe.jar
 BENCH_JAR := bench/target/ctxprobe-bench.jar
 
-.PHONY: all build run test native native-check bench bench-c clean jdk
+.PHONY: all build run test native native-check native-aarch64 native-check-aarch64 bench bench-c clean jdk
 
 all: build
 
@@ -24,6 +24,15 @@ native:
 
 native-check: native
 	$(MAKE) -C native check
+
+# AArch64: cross-built with Debian's gcc-aarch64-linux-gnu into native/build-aarch64 (the core jar
+# then packs it beside x86-64's), its C tests run under qemu-aarch64 (correctness only: no timings).
+# Neither is needed by build or test on x86-64.
+native-aarch64:
+	$(MAKE) -C native native-aarch64
+
+native-check-aarch64:
+	$(MAKE) -C native native-check-aarch64
 
 # Native library and jars, no tests.
 build: native jdk

@@ -1,7 +1,12 @@
-/* cpuid.c — raw CPUID for host facts (vendor, family/model, hypervisor leaf, TLB leaves). */
-#include <cpuid.h>
+/* cpuid.c — raw CPUID for host facts (vendor, family/model, hypervisor leaf, TLB leaves).
+ * CPUID is an x86 instruction: elsewhere (AArch64) the call answers -ENOSYS with out zeroed, and
+ * the Java side says "x86 only" for every CPUID-based fact. */
+#include <errno.h>
 
 #include "ctxprobe.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
 
 int32_t ctxprobe_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *out)
 {
@@ -13,3 +18,12 @@ int32_t ctxprobe_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *out)
     out[3] = d;
     return 0;
 }
+#else
+int32_t ctxprobe_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *out)
+{
+    (void)leaf;
+    (void)subleaf;
+    out[0] = out[1] = out[2] = out[3] = 0;
+    return -ENOSYS;
+}
+#endif

@@ -48,6 +48,7 @@
 #include "ctxprobe/ipc.h"
 #include "batch.h"
 #include "child.h"
+#include "cpu_relax.h"
 
 #define SLOTS 4                          /* ring depth: 4 x 64 KiB stays within a typical L2 */
 #define HDR_BYTES 4096                   /* the ring's counters, one page before the slots */
@@ -107,7 +108,7 @@ static int ring_wait(struct ring *r, _Atomic uint32_t *w, uint32_t busy, _Atomic
     for (int i = 0; i < r->spin; i++) {
         if (atomic_load_explicit(w, memory_order_acquire) != busy)
             return 0;
-        __builtin_ia32_pause();
+        ctxp_cpu_relax();
     }
     int64_t since = batch_clock_ns(CLOCK_MONOTONIC);
     const struct timespec slice = { 0, 100000000 };   /* re-check abort every 100 ms */

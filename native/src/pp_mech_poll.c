@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <sched.h>
 
+#include "cpu_relax.h"
 #include "pp_internal.h"
 
 static int poll_init(struct ctxprobe_pingpong *pp)
@@ -45,7 +46,7 @@ static int spin_wait(struct ctxprobe_pingpong *pp, int side)
     while (atomic_load_explicit(&pp->word, memory_order_acquire) == busy) {
         if (atomic_load_explicit(&pp->abort_flag, memory_order_relaxed))
             return -ECANCELED;
-        __builtin_ia32_pause();
+        ctxp_cpu_relax();
     }
     return 0;
 }
@@ -66,7 +67,7 @@ static int spin_solo(struct ctxprobe_pingpong *pp, int64_t ops)
     for (int64_t i = 0; i < ops; i++) {
         uint32_t v = atomic_load_explicit(&pp->word, memory_order_acquire);
         __asm__ volatile("" : : "r"(v));     /* keep the load */
-        __builtin_ia32_pause();
+        ctxp_cpu_relax();
     }
     return 0;
 }

@@ -19,6 +19,21 @@ extern int test_passed, test_failed;
         }                                                                                 \
     } while (0)
 
+/* A check that cannot hold where the tests run (under an emulator): counted and printed with its
+ * reason, never silently dropped. */
+extern int test_skipped;
+#define SKIP(...)                                                                         \
+    do {                                                                                  \
+        test_skipped++;                                                                   \
+        fprintf(stderr, "SKIP %s:%d:", __FILE__, __LINE__);                               \
+        fprintf(stderr, " " __VA_ARGS__);                                                 \
+        fputc('\n', stderr);                                                              \
+    } while (0)
+
+/* main.c: the emulator the tests run under (CTXPROBE_TEST_EMULATOR, e.g. "qemu-aarch64"), or NULL
+ * on real hardware. Under one, the groups' printed figures are the emulator's and are not shown. */
+extern const char *test_emulator;
+
 /* util.c: what leak checks count (see there). */
 int test_open_fds(void);
 int test_thread_count(void);

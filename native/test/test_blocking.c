@@ -21,8 +21,9 @@ void test_blocking(void)
         int rc = ctxprobe_blocking_fibers_run(CTXPROBE_BLOCKING_READ, 3, DELAY_NS, &stall, &steps,
                                               &elapsed, sw);
         CHECK(rc == 0, "blocking read run: %d", rc);
-        CHECK(stall >= DELAY_NS * 8 / 10, "blocking read: longest stall %lld ns < 80%% of %lld",
-              (long long)stall, (long long)DELAY_NS);
+        if (!test_emulator)   /* see the epoll check below */
+            CHECK(stall >= DELAY_NS * 8 / 10, "blocking read: longest stall %lld ns < 80%% of %lld",
+                  (long long)stall, (long long)DELAY_NS);
         CHECK(elapsed >= stall && steps >= 3 * 2, "elapsed %lld, steps %lld", (long long)elapsed,
               (long long)steps);
         if (r == 0)
@@ -46,8 +47,12 @@ void test_blocking(void)
     }
     printf("blocking fibers D=%lld ms: epoll best longest stall %.3f ms\n", (long long)(DELAY_NS / 1000000),
            best / 1e6);
-    CHECK(best < DELAY_NS / 5, "epoll: best longest stall %lld ns >= 20%% of %lld", (long long)best,
-          (long long)DELAY_NS);
+    if (test_emulator)   /* emulated fiber code against the host's real clock: no proportion holds */
+        SKIP("blocking: the stalls' proportions to D (read >= 80%%, epoll < 20%%): under %s the fibers run"
+             " at the emulator's speed against the host's real clock", test_emulator);
+    else
+        CHECK(best < DELAY_NS / 5, "epoll: best longest stall %lld ns >= 20%% of %lld", (long long)best,
+              (long long)DELAY_NS);
 
     /* Bad input. */
     int64_t a, b, c;

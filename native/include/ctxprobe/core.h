@@ -25,7 +25,8 @@ int64_t ctxprobe_thread_cpu_ns(void);
 int64_t ctxprobe_timer_cost_ps(int64_t reads);
 
 /* Executes CPUID(leaf, subleaf) and stores eax, ebx, ecx, edx in out[0..3] (host facts: vendor,
- * family/model, hypervisor leaf, TLB leaves). Returns 0. */
+ * family/model, hypervisor leaf, TLB leaves). Returns 0; on a non-x86 build (AArch64), where CPUID
+ * does not exist, -ENOSYS with out[0..3] = 0. */
 int32_t ctxprobe_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *out);
 
 #ifdef __cplusplus

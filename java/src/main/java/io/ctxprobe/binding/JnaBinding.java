@@ -8,6 +8,7 @@ import com.sun.jna.Pointer;
 import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.linux.Errno;
 import io.ctxprobe.linux.LinuxException;
+import io.ctxprobe.linux.Unistd;
 
 /**
  * {@link Binding} over JNA direct mapping of libc: the same calls as FFM through another
@@ -15,8 +16,8 @@ import io.ctxprobe.linux.LinuxException;
  * it right after the call) and leaves as the same {@link LinuxException} FFM throws.
  */
 final class JnaBinding implements Binding {
-    /** SYS_gettid: glibc before 2.30 exports no gettid, so the raw system call is used. */
-    private static final long SYS_GETTID = 186;
+    /** SYS_gettid (this architecture's number): glibc before 2.30 exports no gettid, so the raw system call is used. */
+    private static final long SYS_GETTID = Unistd.SYS_GETTID;
 
     private static volatile JnaBinding instance;
 

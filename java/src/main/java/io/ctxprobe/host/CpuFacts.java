@@ -39,8 +39,17 @@ final class CpuFacts {
                 ? Fact.unavailable("brand string (cpuid)", CpuidSource.source(0x80000002), cpuid.missing(0x80000002))
                 : Fact.of("brand string (cpuid)", CpuidDecoder.brand(b2, b3, b4), CpuidSource.source(0x80000002)));
 
+        // Arm: no CPUID; the kernel prints MIDR's implementer and part per CPU (ArmCores).
+        List<ArmCores.CoreId> arm = ArmCores.parse(CpuInfoParser.parseBlocks(cpuinfoText.ok() ? cpuinfoText.lines() : List.of()));
+        for (ArmCores.CoreId c : arm) {
+            s.add("CPU implementer", c.implementerText(), src);
+            s.add("CPU part", c.partText(), src);
+        }
+
         // Decode from /proc/cpuinfo first (what the kernel saw), CPUID when cpuinfo lacks the numbers.
-        if (info.vendor() != null && info.family() != null && info.model() != null) {
+        if (!arm.isEmpty()) {
+            s.add(MICROARCHITECTURE, ArmCores.describe(arm), "decoded from CPU implementer/part (" + src + ")");
+        } else if (info.vendor() != null && info.family() != null && info.model() != null) {
             s.add(MICROARCHITECTURE, Microarchitecture.decode(info.vendor(), info.family(), info.model(),
                     info.stepping()), "decoded from vendor/family/model (" + src + ")");
         } else if (cpuidVendor != null && sig != null) {

@@ -1,5 +1,7 @@
 package io.ctxprobe.host;
 
+import io.ctxprobe.linux.Arch;
+
 /**
  * CPUID through {@link NativeFacts}, asked once per leaf, with the maximum basic and extended
  * leaves checked first (a leaf above the maximum returns another leaf's data on Intel).
@@ -11,10 +13,21 @@ final class CpuidSource {
     private final int maxExtended;
 
     CpuidSource(NativeFacts nativeFacts) {
+        this(nativeFacts, Arch.current());
+    }
+
+    /** {@code arch}: the host's; CPUID exists on x86-64 only (elsewhere every CPUID fact says "x86 only"). */
+    CpuidSource(NativeFacts nativeFacts, Arch arch) {
         this.nativeFacts = nativeFacts;
         String why = null;
         int basic = -1;
         int ext = -1;
+        if (arch != Arch.X86_64) {
+            this.reason = "x86 only: CPUID does not exist on " + (arch == null ? System.getProperty("os.arch") : arch.unameMachine());
+            this.maxBasic = basic;
+            this.maxExtended = ext;
+            return;
+        }
         try {
             basic = nativeFacts.cpuid(0, 0)[0];
             ext = nativeFacts.cpuid(0x80000000, 0)[0];

@@ -19,7 +19,8 @@ public final class FileLocks {
 
     public static final int O_RDONLY = 0;
     public static final int O_CREAT = 0100;
-    public static final int O_NOFOLLOW = 0400000;
+    /** Differs by architecture (AbiPerArchTest): on AArch64 x86-64's 0400000 is O_LARGEFILE. */
+    public static final int O_NOFOLLOW = oNofollow(Arch.current());
     public static final int O_CLOEXEC = 02000000;
 
     public static final int LOCK_EX = 2;
@@ -59,5 +60,10 @@ public final class FileLocks {
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
+    }
+
+    /** O_NOFOLLOW on {@code arch}: 0100000 on AArch64, 0400000 on x86-64 (and where ctxprobe has no build). */
+    static int oNofollow(Arch arch) {
+        return arch == Arch.AARCH64 ? 0100000 : 0400000;
     }
 }

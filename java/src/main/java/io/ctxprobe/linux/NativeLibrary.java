@@ -52,9 +52,10 @@ import java.util.regex.Pattern;
 public final class NativeLibrary {
     private NativeLibrary() {}
 
-    public static final String RESOURCE = "io/ctxprobe/native/linux-x86_64/libctxprobe.so";
+    /** This architecture's library in the jar (both x86-64 and AArch64 are packed; see {@link Arch}). */
+    public static final String RESOURCE = resource(Arch.current(), "libctxprobe.so");
     /** process.create's small native parent and tiny program (native/src/helper), next to the .so. */
-    public static final String HELPER_RESOURCE = "io/ctxprobe/native/linux-x86_64/ctxprobe-helper";
+    public static final String HELPER_RESOURCE = resource(Arch.current(), "ctxprobe-helper");
     public static final String DIR_PROPERTY = "ctxprobe.native.dir.extract";
     public static final String DIR_ENV = "CTXPROBE_NATIVE_DIR";
     /** Another build's extracted files are pruned once unused this long (a running one keeps its own fresh). */
@@ -74,21 +75,28 @@ public final class NativeLibrary {
 
     // ---- platform --------------------------------------------------------------------------------
 
-    public static boolean isLinuxX8664() {
+    /** Linux on an architecture ctxprobe builds for (x86-64, AArch64). */
+    public static boolean isSupportedPlatform() {
         return platformProblem() == null;
     }
 
-    /** One line saying why this is not Linux x86-64, or null when it is. */
+    /** One line saying why this is not Linux on x86-64 or AArch64, or null when it is. */
     public static String platformProblem() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         if (!os.startsWith("linux")) {
             return "ctxprobe measures Linux only; this is " + System.getProperty("os.name");
         }
-        if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-            return "ctxprobe's native library is built for x86-64 only; this is " + arch;
+        if (Arch.fromOsArch(arch) == null) {
+            return "ctxprobe's native library is built for x86-64 and aarch64 only; this is " + arch;
         }
         return null;
+    }
+
+    /** Where {@code arch}'s copy of {@code file} sits in the jar (an unknown architecture: x86-64's path,
+     * never loaded, since {@link #platformProblem()} refuses it first). */
+    static String resource(Arch arch, String file) {
+        return "io/ctxprobe/native/" + (arch == null ? Arch.X86_64 : arch).resourceDir() + "/" + file;
     }
 
     // ---- the library, loaded once ------------------------------------------------------------------

@@ -15,13 +15,15 @@ public final class Unistd {
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
 
-    public static final long SYS_READ = 0;
-    public static final long SYS_WRITE = 1;
-    public static final long SYS_GETPID = 39;
-    public static final long SYS_GETPPID = 110;
-    public static final long SYS_GETTID = 186;
-    public static final long SYS_FUTEX = 202;
-    public static final long SYS_PERF_EVENT_OPEN = 298;
+    // System call numbers on this JVM's architecture (x86-64 and AArch64 differ): SyscallTable
+    // holds both tables, checked against each architecture's headers by SyscallTableTest.
+    public static final long SYS_READ = SyscallTable.READ.number();
+    public static final long SYS_WRITE = SyscallTable.WRITE.number();
+    public static final long SYS_GETPID = SyscallTable.GETPID.number();
+    public static final long SYS_GETPPID = SyscallTable.GETPPID.number();
+    public static final long SYS_GETTID = SyscallTable.GETTID.number();
+    public static final long SYS_FUTEX = SyscallTable.FUTEX.number();
+    public static final long SYS_PERF_EVENT_OPEN = SyscallTable.PERF_EVENT_OPEN.number();
 
     /* pid_t gettid(void);   (glibc 2.30+; cannot fail) */
     private static final Downcall GETTID = Libc.plain("gettid", FunctionDescriptor.of(JAVA_INT));
@@ -173,17 +175,8 @@ public final class Unistd {
         }
     }
 
-    /** The name used in error messages for a system call number. */
+    /** The name used in error messages for a system call number (this architecture's table). */
     static String syscallName(long number) {
-        return switch ((int) number) {
-            case 0 -> "read";
-            case 1 -> "write";
-            case 39 -> "getpid";
-            case 110 -> "getppid";
-            case 186 -> "gettid";
-            case 202 -> "futex";
-            case 298 -> "perf_event_open";
-            default -> "syscall(" + number + ")";
-        };
+        return SyscallTable.nameOf(number);
     }
 }

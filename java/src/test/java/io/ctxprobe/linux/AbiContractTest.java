@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class AbiContractTest {
 
     /** The libc mirrors of this package: their macro-named constants are compared where C defines them. */
-    private static final List<String> LIBC_CLASSES = List.of("Errno", "EventFd", "Futex", "Mman", "Prctl",
+    static final List<String> LIBC_CLASSES = List.of("Errno", "EventFd", "Futex", "Mman", "Prctl",
             "Resource", "Sched", "Time", "Unistd", "Wait", "Statvfs", "FileLocks");
 
     private static List<Class<?>> bindings() throws Exception {
@@ -39,13 +39,13 @@ class AbiContractTest {
         return List.copyOf(byHeader.values());
     }
 
-    private static List<Class<?>> libcClasses() throws ClassNotFoundException {
+    static List<Class<?>> libcClasses() throws ClassNotFoundException {
         List<Class<?>> out = new ArrayList<>();
         for (String c : LIBC_CLASSES) out.add(Class.forName("io.ctxprobe.linux." + c));
         return out;
     }
 
-    private static List<Struct> structs() throws Exception {
+    static List<Struct> structs() throws Exception {
         return List.of(new Struct("rusage", Resource.RUSAGE), new Struct("timespec", Time.TIMESPEC),
                 new Struct("statvfs", Statvfs.STATVFS_LAYOUT));
     }

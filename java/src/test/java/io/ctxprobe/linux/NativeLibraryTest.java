@@ -17,8 +17,11 @@ class NativeLibraryTest {
     Path tmp;
 
     @Test
-    void thisHostIsLinuxX8664() {
-        assertTrue(NativeLibrary.isLinuxX8664(), NativeLibrary.platformProblem());
+    void thisHostIsASupportedPlatform() {
+        assertTrue(NativeLibrary.isSupportedPlatform(), NativeLibrary.platformProblem());
+        assertEquals("io/ctxprobe/native/" + Arch.current().resourceDir() + "/libctxprobe.so", NativeLibrary.RESOURCE);
+        assertEquals("io/ctxprobe/native/linux-aarch64/ctxprobe-helper",
+                NativeLibrary.resource(Arch.AARCH64, "ctxprobe-helper"));
     }
 
     @Test
