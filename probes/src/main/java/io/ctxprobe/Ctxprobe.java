@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * {@link CaseResult} per case) — what {@code ctxprobe host}, {@code list} and {@code run} print,
  * without the CLI.
  *
- * <p>Maven coordinates {@code io.ctxprobe:ctxprobe-probes}; Linux x86-64, JDK 25 or newer, glibc 2.34
+ * <p>Maven coordinates {@code io.ctxprobe:ctxprobe-probes}; Linux on x86-64 or aarch64, JDK 25 or newer, glibc 2.34
  * or newer. The JVM must grant native access ({@code --enable-native-access=ALL-UNNAMED}, or
  * {@code Enable-Native-Access: ALL-UNNAMED} in an executable jar's manifest), or JDK 25 warns on the
  * first downcall. ctxprobe logs nothing itself; OSHI, which it reads some host facts through, logs
@@ -63,7 +63,7 @@ public final class Ctxprobe {
 
     private Ctxprobe() {}
 
-    /** Why ctxprobe cannot run on this platform (it measures Linux x86-64 only), or null when it can. */
+    /** Why ctxprobe cannot run on this platform (it measures Linux on x86-64 and aarch64 only), or null when it can. */
     public static String platformProblem() {
         return NativeLibrary.platformProblem();
     }
@@ -110,7 +110,7 @@ public final class Ctxprobe {
      * @throws IllegalArgumentException a request that cannot run as given (unknown probe, a CPU not
      *                                  allowed to this process, an unknown placement, mechanism, counter or binding, a
      *                                  non-positive batch count), with the message the CLI prints
-     * @throws UnsupportedOperationException not Linux x86-64
+     * @throws UnsupportedOperationException not Linux on x86-64 or aarch64
      */
     public static Report run(RunRequest request, Consumer<List<CaseResult>> onProbeDone) {
         requirePlatform();
