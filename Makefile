@@ -42,6 +42,7 @@ bench: build bench-c
 	bench/run-bench.sh
 
 bench-c:
+	bench/install-deps.sh
 	$(MAKE) -C bench/c
 
 clean:

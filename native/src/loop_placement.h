@@ -45,6 +45,11 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus   /* bench/c/fcontext_switch.cpp drives Boost.Context from these loops too */
+#define _Static_assert static_assert
+extern "C" {
+#endif
+
 struct ctxp_loop_pair {
     void   *main_sp;
     void   *fiber_sp;
@@ -76,6 +81,11 @@ __attribute__((visibility("hidden")))
 int ctxp_placed_batches(const struct ctxp_placed_loop *table, struct ctxp_loop_pair *pairs,
                         int64_t warmup, int64_t batches, int64_t ops,
                         int64_t *wall_ns, int64_t *cpu_ns, int64_t *runs);
+
+#ifdef __cplusplus
+}
+#undef _Static_assert
+#endif
 
 #endif /* __ASSEMBLER__ */
 #endif /* CTXPROBE_LOOP_PLACEMENT_H */

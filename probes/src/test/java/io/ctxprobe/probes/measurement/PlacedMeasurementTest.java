@@ -57,6 +57,30 @@ class PlacedMeasurementTest {
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("front-end / branch-target placement")), r.notes().toString());
     }
 
+    /** Medians apart, fastest batches alike: what other work on the CPU does, not the code's place. */
+    @Test
+    void aSpreadTheFastestBatchesDoNotShareIsCalledInterference() {
+        ProbeContext ctx = TestContexts.quick(EnumSet.of(Placement.SAME_CORE));
+        PlacedMeasurement.PlacedRun disturbed = (warmup, batches, ops, wall, cpu, counts) -> {
+            for (int i = 0; i < LABELS.size(); i++) {
+                for (long b = 0; b < batches; b++) {
+                    // every copy's first batch runs at 10 ns per op; copy 1 is slowed 1.6x on the others
+                    double ns = b == 0 ? 10 : i == 1 ? 16 : 10.5;
+                    wall.setAtIndex(ValueLayout.JAVA_LONG, i * batches + b, Math.round(ns * ops));
+                    cpu.setAtIndex(ValueLayout.JAVA_LONG, i * batches + b, Math.round(ns * ops));
+                }
+                counts.setAtIndex(ValueLayout.JAVA_LONG, i, 2 * ops * batches);
+            }
+            return 0;
+        };
+        CaseResult r = PlacedMeasurement.measure(ctx, new CaseResultBuilder("synthetic", "placed", "ns/switch"),
+                new PlacedMeasurement.Loop("synthetic", disturbed, LABELS, "switches", 2), 2, 1_000_000);
+        PlacedCases p = PlacedCases.assertPlaced(r, 2);
+        assertEquals(16 / 10.5, p.spread(), 0.01);
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("interference")), r.notes().toString());
+        assertTrue(r.notes().stream().noneMatch(n -> n.contains("front-end")), r.notes().toString());
+    }
+
     @Test
     void aSmallSpreadIsReportedWithoutBlamingPlacement() {
         CaseResult r = measure(new double[] {10.4, 10.6, 10.8, 11.0}, -1);
