@@ -51,6 +51,7 @@ bench: build bench-c
 	bench/run-bench.sh
 
 bench-c:
+	bench/install-deps.sh
 	$(MAKE) -C bench/c
 
 clean:

@@ -7,13 +7,18 @@
  *   pooled-stack: the same on one stack reused for every fiber (no mmap / munmap / page fault).
  * The fiber never resumes after it hands control back: it is abandoned, holding nothing but its
  * stack, which is then unmapped (fresh) or reused (pooled).
+ * ctxprobe_fiber_create_placed_run (fiber.h) times pooled-stack from every placed copy of an
+ * assembly loop (create_loop_*.S, loop_placement.h): at ~15 ns an op, where the loop lands in the
+ * code is part of what a C loop measures. fresh-stack (mmap, a page fault, munmap) needs no copies.
  */
 #include <errno.h>
 #include <stdint.h>
 
 #include "ctxprobe/create.h"
+#include "ctxprobe/fiber.h"
 #include "batch.h"
 #include "fiber_switch.h"
+#include "loop_placement.h"
 
 #define FIBER_STACK_SIZE (64 * 1024)   /* usable bytes, as fiber.switch; a guard page lies below */
 
@@ -71,5 +76,33 @@ int32_t ctxprobe_fiber_create_run(int32_t kind, int64_t warmup, int64_t batches,
     ctxp_stack_free(&pool);
     if (rc == 0 && f.runs != created)
         rc = -EPROTO;                  /* every fiber ran its body once */
+    return rc;
+}
+
+extern const struct ctxp_placed_loop ctxp_create_loops[CTXP_PLACEMENTS] CTXP_HIDDEN;
+
+int32_t ctxprobe_fiber_create_placed_run(int64_t warmup, int64_t batches, int64_t ops,
+                                         int64_t *wall_ns, int64_t *cpu_ns, int64_t *created)
+{
+    int rc = batch_args_check(warmup, batches, ops, wall_ns);
+    if (rc)
+        return rc;
+    struct ctxp_stack pools[CTXP_PLACEMENTS] = {0};
+    struct ctxp_loop_pair pairs[CTXP_PLACEMENTS] = {0};
+    for (int i = 0; i < CTXP_PLACEMENTS && rc == 0; i++) {
+        rc = ctxp_stack_alloc(&pools[i], FIBER_STACK_SIZE);
+        pairs[i].stack_top = pools[i].hi;   /* each copy builds its fibers on its own pooled stack */
+    }
+    int64_t runs[CTXP_PLACEMENTS];
+    if (rc == 0)
+        rc = ctxp_placed_batches(ctxp_create_loops, pairs, warmup, batches, ops, wall_ns, cpu_ns, runs);
+    for (int i = 0; i < CTXP_PLACEMENTS; i++)
+        ctxp_stack_free(&pools[i]);
+    for (int i = 0; i < CTXP_PLACEMENTS && rc == 0; i++) {
+        if (created)
+            created[i] = runs[i];
+        if (runs[i] != ops * batches)
+            rc = -EPROTO;                  /* every fiber ran its body once */
+    }
     return rc;
 }

@@ -1,4 +1,5 @@
-/* test_fiber.c — fiber.c, fiber_stack.c and the hand-written switch (switch_*.S, make_*.S). */
+/* test_fiber.c — fiber.c, fiber_stack.c, the hand-written switch (switch_*.S, make_*.S) and the
+ * placed loops (switch_loop_*.S, create_loop_*.S, loop_placement.c). */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -15,6 +16,8 @@
 #include "test.h"
 
 double test_asm_ns_per_switch;
+
+static void test_fiber_placed(void);
 
 void regs_across_jump(ctxp_jump_fn jump, void **save_sp, void *to_sp, uint64_t out[6]);
 void clobber_and_jump(ctxp_jump_fn jump, void **save_sp, void *to_sp);
@@ -214,4 +217,65 @@ void test_fiber(void)
     CHECK(ctxprobe_fiber_switch_run(CTXPROBE_FIBER_ASM, 0, 0, 10, w, NULL) == -EINVAL);
     CHECK(ctxprobe_fiber_switch_run(CTXPROBE_FIBER_ASM, 0, 2, 0, w, NULL) == -EINVAL);
     CHECK(ctxprobe_fiber_switch_run(CTXPROBE_FIBER_ASM, 0, 2, 10, NULL, NULL) == -EINVAL);
+
+    test_fiber_placed();
+}
+
+/* ---- the placed loops (loop_placement.h): every copy placed where it says, every copy ran ---- */
+
+static void check_placed_switch(int32_t kind, const char *name)
+{
+    enum { B = 5, P = CTXPROBE_LOOP_PLACEMENTS };
+    const int64_t ops = 20000;
+    int64_t wall[P * B], cpu[P * B], switches[P];
+    memset(wall, 0, sizeof wall);
+    memset(switches, 0, sizeof switches);
+    CHECK(ctxprobe_fiber_switch_placed_run(kind, 1, B, ops, wall, cpu, switches) == 0, "%s", name);
+    printf("fiber.switch %-8s placed:", name);
+    for (int i = 0; i < P; i++) {
+        CHECK(ctxprobe_fiber_loop_top_offset(kind, i) == i * CTXPROBE_LOOP_PLACEMENT_STEP,
+              "%s copy %d: loop top at +%d", name, i, ctxprobe_fiber_loop_top_offset(kind, i));
+        CHECK(switches[i] == 2 * ops * B, "%s copy %d: %lld switches, not %lld", name, i,
+              (long long)switches[i], (long long)(2 * ops * B));
+        int ok = 1;
+        for (int b = 0; b < B; b++)
+            ok &= wall[i * B + b] > 0 && cpu[i * B + b] > 0;
+        CHECK(ok, "%s copy %d: a sample <= 0", name, i);
+        printf(" +%d %.1f", i * CTXPROBE_LOOP_PLACEMENT_STEP,
+               (double)median(wall + i * B, B) / (double)(ops * 2));
+    }
+    printf(" ns/switch\n");
+    CHECK(ctxprobe_fiber_switch_placed_run(kind, 0, 1, 10, wall, NULL, NULL) == 0, "%s, no cpu/switches", name);
+}
+
+static void check_placed_create(void)
+{
+    enum { B = 5, P = CTXPROBE_LOOP_PLACEMENTS };
+    const int64_t ops = 2000;
+    int64_t wall[P * B], created[P];
+    memset(created, 0, sizeof created);
+    CHECK(ctxprobe_fiber_create_placed_run(1, B, ops, wall, NULL, created) == 0);
+    for (int i = 0; i < P; i++)
+        CHECK(created[i] == ops * B, "create copy %d: %lld fibers ran, not %lld", i,
+              (long long)created[i], (long long)(ops * B));
+    CHECK(ctxprobe_fiber_create_placed_run(0, 0, ops, wall, NULL, NULL) == -EINVAL);
+}
+
+static void test_fiber_placed(void)
+{
+    check_placed_switch(CTXPROBE_FIBER_ASM, "asm");        /* once first: malloc and friends settle */
+    int before = test_maps_lines();
+    check_placed_switch(CTXPROBE_FIBER_ASM, "asm");
+    check_placed_switch(CTXPROBE_FIBER_ASM_NOFPU, "nofpu");
+    check_placed_create();
+    int after = test_maps_lines();
+    CHECK(before > 0 && after == before, "/proc/self/maps lines %d -> %d: a stack leaked", before, after);
+
+    int64_t w[CTXPROBE_LOOP_PLACEMENTS];
+    CHECK(ctxprobe_fiber_switch_placed_run(CTXPROBE_FIBER_UCONTEXT, 0, 1, 10, w, NULL, NULL) == -EINVAL);
+    CHECK(ctxprobe_fiber_switch_placed_run(CTXPROBE_FIBER_ASM, 0, 0, 10, w, NULL, NULL) == -EINVAL);
+    CHECK(ctxprobe_fiber_switch_placed_run(CTXPROBE_FIBER_ASM, 0, 1, 10, NULL, NULL, NULL) == -EINVAL);
+    CHECK(ctxprobe_fiber_loop_top_offset(CTXPROBE_FIBER_UCONTEXT, 0) == -EINVAL);
+    CHECK(ctxprobe_fiber_loop_top_offset(CTXPROBE_FIBER_ASM, CTXPROBE_LOOP_PLACEMENTS) == -EINVAL);
+    CHECK(ctxprobe_fiber_loop_top_offset(CTXPROBE_FIBER_ASM, -1) == -EINVAL);
 }

@@ -3,6 +3,8 @@ package io.ctxprobe.probes.switching;
 import io.ctxprobe.probes.measurement.NativeLoops;
 import io.ctxprobe.probes.measurement.InThreadMeasurement;
 import io.ctxprobe.probes.measurement.Cases;
+import io.ctxprobe.probes.measurement.PlacedMeasurement;
+import io.ctxprobe.linux.NativeCore;
 import io.ctxprobe.linux.NativeFiber;
 import io.ctxprobe.linux.NativePingPong;
 import io.ctxprobe.probe.Placement;
@@ -21,6 +23,10 @@ import java.util.List;
  * the SysV callee-saved state; the same without the x87 control word and MXCSR; glibc swapcontext,
  * which also saves the signal mask with a system call on every switch; and a fiber migrating between
  * two kernel threads on two CPUs. Unit: ns per switch (half a round trip main -> fiber -> main).
+ * The two hand-written kinds are timed from several placements of an assembly loop (at 64-byte
+ * boundaries plus 0, 16, 32, 48 bytes: a ~5 ns loop otherwise measures where the compiler put it)
+ * and report the best placement, with every placement's figures and their spread beside it
+ * ({@link PlacedMeasurement}). ucontext makes a system call per switch: one C loop suffices.
  */
 public final class FiberSwitchProbe implements Probe {
 
@@ -57,17 +63,31 @@ public final class FiberSwitchProbe implements Probe {
         double clockReadNs = NativeLoops.clockReadNs();
         List<CaseResult> results = new ArrayList<>();
         for (Kind kind : KINDS) {
-            results.add(Cases.attempt(ctx, ID, kind.caseId(), UNIT, () -> InThreadMeasurement.measure(ctx,
-                    new CaseResultBuilder(ID, kind.caseId(), UNIT)
-                            .param("switch", kind.what())
-                            .timer("CLOCK_MONOTONIC (C)", clockReadNs),
-                    NativeLoops.of("ctxprobe_fiber_switch_run",
-                            (warmup, batches, ops, wall, cpu) ->
+            CaseResultBuilder builder = new CaseResultBuilder(ID, kind.caseId(), UNIT)
+                    .param("switch", kind.what())
+                    .timer("CLOCK_MONOTONIC (C)", clockReadNs);
+            results.add(Cases.attempt(ctx, ID, kind.caseId(), UNIT, () -> kind.code() == NativeFiber.Kind.UCONTEXT
+                    ? InThreadMeasurement.measure(ctx, builder.note("one C loop, not placed: a system call per switch "
+                                    + "dwarfs what the loop's place in the code can change"),
+                            NativeLoops.of("ctxprobe_fiber_switch_run", (warmup, batches, ops, wall, cpu) ->
                                     NativeFiber.switchRun(kind.code(), warmup, batches, ops, wall, cpu)),
-                    2, 200_000_000)));
+                            2, 200_000_000)
+                    : PlacedMeasurement.measure(ctx, builder, placedLoop(kind.code()), 2, 200_000_000)));
         }
         results.add(migration(ctx));
         return results;
+    }
+
+    /** The placed switch loops of a hand-written kind; each copy labelled by where its loop top landed. */
+    static PlacedMeasurement.Loop placedLoop(NativeFiber.Kind kind) {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < NativeFiber.LOOP_PLACEMENTS; i++) {
+            labels.add("+" + NativeCore.check("ctxprobe_fiber_loop_top_offset", NativeFiber.loopTopOffset(kind, i)));
+        }
+        return new PlacedMeasurement.Loop("ctxprobe_fiber_switch_placed_run",
+                (warmup, batches, ops, wall, cpu, counts) ->
+                        NativeFiber.switchPlacedRun(kind, warmup, batches, ops, wall, cpu, counts),
+                labels, "switches", 2);
     }
 
     /**

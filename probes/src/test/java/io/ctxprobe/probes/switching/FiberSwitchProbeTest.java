@@ -1,12 +1,15 @@
 package io.ctxprobe.probes.switching;
 
+import io.ctxprobe.linux.NativeFiber;
 import io.ctxprobe.probes.TestContexts;
+import io.ctxprobe.probes.measurement.PlacedCases;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.Status;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,27 @@ class FiberSwitchProbeTest {
             assertTrue(r.cpuStats() != null && r.cpuStats().median() > 0, r.caseId() + " has thread CPU time per batch");
             assertTrue(r.timer().share() < 0.01, r.caseId() + ": the timer must be a negligible share of a batch");
         }
+    }
+
+    /**
+     * The hand-written kinds are timed from every placed copy of the loop: the case names them all
+     * (each where its loop top really landed), each copy's fiber counted exactly the switches its
+     * batches imply, the value and raw samples are the best copy's, and the spread is reported.
+     */
+    @Test
+    void theHandWrittenSwitchReportsEveryPlacementItsSwitchesAndTheSpread() throws Exception {
+        Map<String, CaseResult> fibers = byCase(new FiberSwitchProbe().run(TestContexts.quick(EnumSet.of(Placement.SAME_CORE))));
+        for (String kind : List.of("asm", "asm-nofpu")) {
+            CaseResult r = fibers.get(kind);
+            assertTrue(r.status() == Status.OK || r.status() == Status.FLAGGED, () -> kind + ": " + r.reason());
+            PlacedCases p = PlacedCases.assertPlaced(r, 2);   // 2 switches per round trip
+            assertEquals(NativeFiber.LOOP_PLACEMENTS, p.copies(), kind);
+            List<String> expectedLabels = new ArrayList<>();
+            for (int i = 0; i < p.copies(); i++) expectedLabels.add("+" + i * NativeFiber.LOOP_PLACEMENT_STEP);
+            assertEquals(expectedLabels, p.labels(), kind + ": each copy's loop top where it was placed");
+        }
+        CaseResult uc = fibers.get("ucontext");
+        assertEquals(null, uc.params().get("placements"), "ucontext: one C loop");
     }
 
     @Test
