@@ -15,6 +15,7 @@ import io.ctxprobe.report.CostLadder;
 import io.ctxprobe.report.OutputTarget;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.RunInfo;
+import io.ctxprobe.report.RunInterference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -76,6 +77,12 @@ final class RunCommand implements Callable<Integer> {
             + " '-' for standard output (the table then goes to stderr); a device or FIFO is written through")
     String json;
 
+    @Option(names = "--retry-disturbed", paramLabel = "N", defaultValue = "0",
+            description = "re-measure a case flagged \"disturbed\" (its measured threads lost > 10% of the measured time to "
+                    + "other work) up to N times, keeping the first undisturbed measurement; every attempt is in the report "
+                    + "(default: ${DEFAULT-VALUE})")
+    int retryDisturbed;
+
     @Option(names = "--no-lock", description = "measure even while another ctxprobe run holds this host's run lock"
             + " (both runs' figures may then be disturbed)")
     boolean noLock;
@@ -125,10 +132,12 @@ final class RunCommand implements Callable<Integer> {
             // A signal stopped the probes: its hook writes the partial report, then the JVM halts.
             Thread.currentThread().join();
         }
-        ReportSink.Outcome written = sink.write(Report.of(info, host, results), null);
+        RunInterference interference = runner.interference();
+        ReportSink.Outcome written = sink.write(Report.of(info, host, results, interference), null);
 
         console.println();
         console.print(ResultTable.render(results));
+        console.println(interference.describe());
         console.print(MatrixView.render(results));
         console.print(LadderView.render(CostLadder.of(results)));
         if (written.fallback() == null) {
@@ -146,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
     private Request validate() {
         RunRequest run = RunRequest.of(ids.toArray(String[]::new)).quick(quick).cpus(cpus)
                 .placements(commaList(placements)).mechanisms(commaList(mechanisms))
-                .batches(batches).counters(commaList(counters)).binding(bindingName);
+                .batches(batches).counters(commaList(counters)).binding(bindingName).retryDisturbed(retryDisturbed);
         Ctxprobe.Plan plan;
         try {
             plan = Ctxprobe.plan(run);

@@ -1,9 +1,12 @@
 package io.ctxprobe.probe;
 
+import io.ctxprobe.measure.CpuTimes;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.RunInterference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -12,6 +15,7 @@ import java.util.function.Consumer;
  * and children a probe creates tie their death signal to it (PR_SET_PDEATHSIG follows the creating
  * thread, so a pool thread retiring must not be what they hang on). Results are collected as they
  * arrive, so a run cut short (deadline, Ctrl-C) still has every finished case for its report.
+ * /proc/stat is read at the run's start and end for the run-level steal figure ({@link #interference}).
  */
 public final class ProbeRunner {
 
@@ -19,6 +23,8 @@ public final class ProbeRunner {
     private final List<CaseResult> results = new ArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile Thread thread;
+    private volatile Optional<CpuTimes> cpuAtStart = Optional.empty();
+    private volatile Optional<CpuTimes> cpuAtEnd = Optional.empty();
 
     public ProbeRunner(ProbeContext ctx) {
         this.ctx = ctx;
@@ -40,9 +46,17 @@ public final class ProbeRunner {
             }
         });
         thread = runner;
+        cpuAtStart = CpuTimes.read();
         runner.start();
         runner.join();
+        cpuAtEnd = CpuTimes.read();
         return snapshot();
+    }
+
+    /** The run's steal (from /proc/stat at start and end) and its disturbed-case count, over the results so far. */
+    public RunInterference interference() {
+        Optional<CpuTimes> end = cpuAtEnd.isPresent() ? cpuAtEnd : CpuTimes.read();
+        return RunInterference.of(cpuAtStart, end, snapshot());
     }
 
     private List<CaseResult> runOne(Probe probe) {
