@@ -77,7 +77,9 @@ public record Interference(long windowNs, List<Task> tasks, Double offCpuShare, 
             String rule;
             if (group.size() == 1) {
                 Task t = group.getFirst();
-                share = (double) t.runDelayNs() / t.windowNs();
+                // run delay that began before the window is added when the thread next runs: a share can
+                // read a little over 1 right after a long wait; the figures stay as read, the share is capped
+                share = Math.min(1, (double) t.runDelayNs() / t.windowNs());
                 rule = ALONE_RULE;
             } else {
                 long w = group.stream().mapToLong(Task::windowNs).max().orElse(0);
