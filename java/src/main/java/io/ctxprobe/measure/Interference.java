@@ -131,7 +131,7 @@ public record Interference(long windowNs, List<Task> tasks, Double offCpuShare, 
         out.append(" (");
         for (int i = 0; i < tasks.size(); i++) {
             Task t = tasks.get(i);
-            if (i > 0) out.append("; ");
+            if (i > 0) out.append(" / ");
             out.append(t.task()).append(t.cpu() >= 0 ? " on CPU " + t.cpu() : "").append(": ");
             if (t.runNs() != null) {
                 out.append(String.format(Locale.ROOT, "ran %.1f ms, runnable but waiting %.1f ms, ", t.runNs() / 1e6,

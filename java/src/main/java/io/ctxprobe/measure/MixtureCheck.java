@@ -10,7 +10,8 @@ import java.util.Locale;
  * <p>Rule: the relative spread is (p95 − p5) / median of the batch values. Up to
  * {@value #MAX_RELATIVE_SPREAD} the median stands ({@link Action#ACCEPT}). Above it, a case that has
  * not yet run {@value #EXTENSION_FACTOR}x its planned batches runs the rest ({@link Action#EXTEND}) —
- * where its deadline allows — so a rare regime shows its share instead of tipping the median. After
+ * where its deadline allows, and if it was planned with at least {@link #MIN_BATCHES_TO_EXTEND} — so a
+ * rare regime shows its share instead of tipping the median. After
  * that, a spread still above the bound with two or more {@link Modes} is a mixture
  * ({@link Action#FLAG_MIXED}: flagged, the modes reported); with one mode it is a wide but single
  * distribution, a tail ({@link Action#ACCEPT_WIDE}: a note, not a flag). The test is scale-free, so
@@ -27,6 +28,11 @@ public record MixtureCheck(double relativeSpread, Modes modes, Action action, in
     public static final double MAX_RELATIVE_SPREAD = 0.3;
     /** A wide case may run up to this many times its planned batches. */
     public static final int EXTENSION_FACTOR = 2;
+    /**
+     * Fewer planned batches are never extended: even doubled they are too few for {@link Modes} to
+     * tell two groups apart (it needs {@value Modes#MIN_SAMPLES}), so more batches would only cost time.
+     */
+    public static final int MIN_BATCHES_TO_EXTEND = (Modes.MIN_SAMPLES + EXTENSION_FACTOR - 1) / EXTENSION_FACTOR;
 
     public enum Action { ACCEPT, EXTEND, FLAG_MIXED, ACCEPT_WIDE }
 
@@ -43,7 +49,7 @@ public record MixtureCheck(double relativeSpread, Modes modes, Action action, in
         Modes modes = Modes.of(values);
         if (!(spread > MAX_RELATIVE_SPREAD)) return new MixtureCheck(spread, modes, Action.ACCEPT, 0);
         int room = EXTENSION_FACTOR * plannedBatches - values.length;
-        if (mayExtend && room > 0) return new MixtureCheck(spread, modes, Action.EXTEND, room);
+        if (mayExtend && room > 0 && plannedBatches >= MIN_BATCHES_TO_EXTEND) return new MixtureCheck(spread, modes, Action.EXTEND, room);
         return new MixtureCheck(spread, modes, modes.multimodal() ? Action.FLAG_MIXED : Action.ACCEPT_WIDE, 0);
     }
 
