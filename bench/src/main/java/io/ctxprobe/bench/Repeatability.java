@@ -57,8 +57,10 @@ public final class Repeatability {
         return out;
     }
 
+    /** Measured, with a positive median: a ratio of two figures near or below zero (a difference) means nothing. */
     private static boolean measured(CaseResult r) {
-        return (r.status() == Status.OK || r.status() == Status.FLAGGED) && r.samples() != null && !r.samples().isEmpty();
+        return (r.status() == Status.OK || r.status() == Status.FLAGGED) && r.samples() != null && !r.samples().isEmpty()
+                && r.stats() != null && r.stats().median() > 0;
     }
 
     static String render(List<Pair> pairs) {
