@@ -63,6 +63,8 @@ class RunCommandTest {
             "--counters ,",
             "--cpus 0,0",
             "--lock-wait -1",
+            "--retry-disturbed -1",
+            "--retry-disturbed x",
             "--placement same-core,",
             "--mechanism ,futex",
             "--frobnicate"})
@@ -86,12 +88,15 @@ class RunCommandTest {
         Outcome r = cli("run", "fiber.switch", "syscall.null", "--quick", "--batches", "3", "--json", report.toString());
         assertEquals(0, r.code(), () -> "stderr: " + r.err());
         assertTrue(r.out().contains("fiber.switch") && r.out().contains("p5-p95"), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.startsWith("interference: steal")).count(), "one interference line: " + r.out());
         Report written = JsonReports.read(report);
         assertEquals(Report.SCHEMA, written.schema());
         assertNotNull(written.host().hostKey());
         assertEquals(List.of("ctxprobe", "run", "fiber.switch", "syscall.null", "--quick", "--batches", "3", "--json", report.toString()),
                 written.run().commandLine());
         assertEquals(7, written.results().size());
+        assertNotNull(written.interference(), "the run's steal and disturbed count");
+        assertNotNull(written.ladder(), "the ladder and its verdicts");
         for (CaseResult c : written.results()) {
             if (c.status() == Status.SKIPPED) {   // fiber migration on a one-CPU host
                 assertFalse(c.reason().isBlank());
