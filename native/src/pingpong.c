@@ -34,6 +34,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -78,6 +79,34 @@ void pp_fail(struct ctxprobe_pingpong *pp, int32_t err)
     pp->mech->kick(pp);
 }
 
+/* The calling thread's time on a CPU and time runnable but waiting for one (ns), from
+ * /proc/thread-self/schedstat ("run_ns wait_ns timeslices"). open/read/close only: async-signal-safe,
+ * so a forked side may call it. Both -1 where the kernel has no schedstat (no CONFIG_SCHED_INFO). */
+static void read_schedstat(int64_t *run_ns, int64_t *wait_ns)
+{
+    char buf[96];
+    int64_t v[2] = { -1, -1 };
+    int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n > 0) {
+        const char *p = buf, *end = buf + n;
+        for (int f = 0; f < 2; f++) {
+            while (p < end && *p == ' ')
+                p++;
+            if (p == end || *p < '0' || *p > '9')
+                break;
+            int64_t x = 0;
+            while (p < end && *p >= '0' && *p <= '9')
+                x = x * 10 + (*p++ - '0');
+            v[f] = x;
+        }
+    }
+    *run_ns = v[0] >= 0 && v[1] >= 0 ? v[0] : -1;
+    *wait_ns = v[0] >= 0 && v[1] >= 0 ? v[1] : -1;
+}
+
 /* fds: the counter fds valid in this process (a forked side gets its own copies). */
 static int snapshot(struct pp_side *s, int at, const int32_t *fds)
 {
@@ -89,6 +118,10 @@ static int snapshot(struct pp_side *s, int at, const int32_t *fds)
         return -errno;
     p->nvcsw = ru.ru_nvcsw;
     p->nivcsw = ru.ru_nivcsw;
+    read_schedstat(&p->run_ns, &p->wait_ns);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    p->mono_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
     for (int k = 0; k < CTXPROBE_COUNTER_SLOTS; k++) {
         /* Room for value, time_enabled, time_running: a counter opened with those in its
          * read_format refuses a shorter buffer (ENOSPC). The value always comes first. */
@@ -425,6 +458,27 @@ int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int3
     if (!snaps_valid(s))
         return -1;
     return which == CTXPROBE_RUSAGE_NVCSW ? s->at[1].nvcsw - s->at[0].nvcsw : s->at[1].nivcsw - s->at[0].nivcsw;
+}
+
+/* which: CTXPROBE_SCHED_*. -1 for a bad side or which, missing snapshots, or no schedstat. */
+int64_t ctxprobe_pingpong_sched_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which)
+{
+    if (!side_ok(pp, side))
+        return -1;
+    struct pp_side *s = &pp->side[side];
+    if (!snaps_valid(s))
+        return -1;
+    const struct pp_snap *a = &s->at[0], *b = &s->at[1];
+    switch (which) {
+    case CTXPROBE_SCHED_WINDOW_NS:
+        return b->mono_ns - a->mono_ns;
+    case CTXPROBE_SCHED_RUN_NS:
+        return a->run_ns < 0 || b->run_ns < 0 ? -1 : b->run_ns - a->run_ns;
+    case CTXPROBE_SCHED_WAIT_NS:
+        return a->wait_ns < 0 || b->wait_ns < 0 ? -1 : b->wait_ns - a->wait_ns;
+    default:
+        return -1;
+    }
 }
 
 /* The caller guarantees both threads have been joined (or were never created) and forked sides

@@ -52,6 +52,8 @@ struct pp_snap {
     int32_t cpu;                             /* sched_getcpu, or -errno */
     int64_t nvcsw, nivcsw;                   /* getrusage(RUSAGE_THREAD) */
     int64_t counter[CTXPROBE_COUNTER_SLOTS]; /* perf fd value, -1 if no fd or read failed */
+    int64_t mono_ns;                         /* CLOCK_MONOTONIC at the snapshot */
+    int64_t run_ns, wait_ns;                 /* /proc/thread-self/schedstat fields 1 and 2, -1 if unreadable */
 };
 
 /* One side. Cache-line aligned: each side writes its own round_trips every round trip. */

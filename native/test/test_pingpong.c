@@ -119,6 +119,16 @@ static void same_core(void)
         CHECK(ctxprobe_pingpong_cpu(pp, s, 1) == cpu, "side %d last cpu %d, pinned %d", s,
               ctxprobe_pingpong_cpu(pp, s, 1), cpu);
         CHECK(ctxprobe_pingpong_counter_delta(pp, s, 2) == -1, "unset slot");
+        /* schedstat over the side's window: a thread cannot run longer than the window lasted */
+        int64_t window = ctxprobe_pingpong_sched_delta(pp, s, CTXPROBE_SCHED_WINDOW_NS);
+        int64_t run = ctxprobe_pingpong_sched_delta(pp, s, CTXPROBE_SCHED_RUN_NS);
+        int64_t wait = ctxprobe_pingpong_sched_delta(pp, s, CTXPROBE_SCHED_WAIT_NS);
+        CHECK(window > 0, "side %d window %lld", s, (long long)window);
+        if (access("/proc/thread-self/schedstat", R_OK) == 0)
+            CHECK(run > 0 && wait >= 0 && run <= window + window / 10, "side %d run %lld wait %lld window %lld",
+                  s, (long long)run, (long long)wait, (long long)window);
+        else
+            CHECK(run == -1 && wait == -1, "no schedstat: run %lld wait %lld", (long long)run, (long long)wait);
         if (fds[s] >= 0) {
             int64_t c = ctxprobe_pingpong_counter_delta(pp, s, 0);
             CHECK(c >= n, "side %d perf context-switches %lld < %lld", s, (long long)c, (long long)n);
@@ -197,6 +207,8 @@ static void bad_input(void)
     CHECK(ctxprobe_pingpong_cpu(pp, 2, 0) == -EINVAL);
     CHECK(ctxprobe_pingpong_counter_delta(pp, 0, -1) == -1);
     CHECK(ctxprobe_pingpong_rusage_delta(pp, 1, 2) == -1);
+    CHECK(ctxprobe_pingpong_sched_delta(pp, 1, 3) == -1);
+    CHECK(ctxprobe_pingpong_sched_delta(pp, 2, CTXPROBE_SCHED_WINDOW_NS) == -1);
     CHECK(ctxprobe_pingpong_samples(pp, NULL) == -EINVAL);
     CHECK(ctxprobe_pingpong_wait_ready(pp, 20) == -ETIMEDOUT);   /* no threads were created */
     ctxprobe_pingpong_free(pp);

@@ -110,6 +110,13 @@ int64_t ctxprobe_pingpong_counter_delta(ctxprobe_pingpong *pp, int32_t side, int
 #define CTXPROBE_RUSAGE_NVCSW  0 /* ru_nvcsw: voluntary switches                                 */
 #define CTXPROBE_RUSAGE_NIVCSW 1 /* ru_nivcsw: involuntary switches                              */
 int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which);
+/* The side's scheduling over its measured window (the same two snapshots), in ns: which is one of
+ * CTXPROBE_SCHED_*. -1 for a bad side or which, a run that did not finish, or (RUN, WAIT) a kernel
+ * without /proc/thread-self/schedstat. WAIT is the time the side was runnable but not running. */
+#define CTXPROBE_SCHED_WINDOW_NS 0 /* CLOCK_MONOTONIC between the side's two snapshots            */
+#define CTXPROBE_SCHED_RUN_NS    1 /* schedstat field 1: time on a CPU                           */
+#define CTXPROBE_SCHED_WAIT_NS   2 /* schedstat field 2 (run_delay): runnable, waiting for a CPU  */
+int64_t ctxprobe_pingpong_sched_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which);
 /* Frees the object; the caller has joined both threads (and reaped a forked side). */
 void    ctxprobe_pingpong_free(ctxprobe_pingpong *pp);
 

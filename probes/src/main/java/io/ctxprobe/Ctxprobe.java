@@ -120,7 +120,7 @@ public final class Ctxprobe {
         RunInfo info = runInfo(request);
         try {
             List<CaseResult> results = runner.run(plan.probes(), onProbeDone);
-            return Report.of(info.withAborted(runner.aborted()), host, results);
+            return Report.of(info.withAborted(runner.aborted()), host, results, runner.interference());
         } catch (InterruptedException e) {
             runner.stop(5_000);
             Thread.currentThread().interrupt();
@@ -186,8 +186,11 @@ public final class Ctxprobe {
         if (request.batches() != null && request.batches() <= 0) {
             throw new IllegalArgumentException("--batches must be a positive count, got " + request.batches());
         }
+        if (request.retryDisturbed() < 0) {
+            throw new IllegalArgumentException("--retry-disturbed must be 0 or more, got " + request.retryDisturbed());
+        }
         return new Plan(probes, binding, new RunOptions(chosen, placements, request.mechanisms(), request.quick(),
-                request.batches(), request.counters()));
+                request.batches(), request.counters(), request.retryDisturbed()));
     }
 
     private static RunInfo runInfo(RunRequest request) {

@@ -22,9 +22,10 @@ import java.util.List;
  * @param counters   perf events counted around in-thread cases (catalogue names or {@code category:name} tracepoints);
  *                   empty: the defaults
  * @param binding    {@code ffm} or {@code jna}: the binding the probes' Java side calls Linux through
+ * @param retryDisturbed how many times a case flagged "disturbed" is re-measured (0: never)
  */
 public record RunRequest(List<String> probes, boolean quick, String cpus, List<String> placements, List<String> mechanisms,
-                         Integer batches, List<String> counters, String binding) {
+                         Integer batches, List<String> counters, String binding, int retryDisturbed) {
 
     public RunRequest {
         probes = List.copyOf(probes);
@@ -34,37 +35,47 @@ public record RunRequest(List<String> probes, boolean quick, String cpus, List<S
         if (binding == null) binding = "ffm";
     }
 
+    /** Without re-measuring disturbed cases. */
+    public RunRequest(List<String> probes, boolean quick, String cpus, List<String> placements, List<String> mechanisms,
+                      Integer batches, List<String> counters, String binding) {
+        this(probes, quick, cpus, placements, mechanisms, batches, counters, binding, 0);
+    }
+
     /** The probes named by ids or globs (none: every probe), with every other option at its default. */
     public static RunRequest of(String... probes) {
         return new RunRequest(List.of(probes), false, null, List.of(), List.of(), null, List.of(), "ffm");
     }
 
     public RunRequest quick(boolean value) {
-        return new RunRequest(probes, value, cpus, placements, mechanisms, batches, counters, binding);
+        return new RunRequest(probes, value, cpus, placements, mechanisms, batches, counters, binding, retryDisturbed);
     }
 
     public RunRequest cpus(String list) {
-        return new RunRequest(probes, quick, list, placements, mechanisms, batches, counters, binding);
+        return new RunRequest(probes, quick, list, placements, mechanisms, batches, counters, binding, retryDisturbed);
     }
 
     public RunRequest placements(String... names) {
-        return new RunRequest(probes, quick, cpus, List.of(names), mechanisms, batches, counters, binding);
+        return new RunRequest(probes, quick, cpus, List.of(names), mechanisms, batches, counters, binding, retryDisturbed);
     }
 
     public RunRequest mechanisms(String... names) {
-        return new RunRequest(probes, quick, cpus, placements, List.of(names), batches, counters, binding);
+        return new RunRequest(probes, quick, cpus, placements, List.of(names), batches, counters, binding, retryDisturbed);
     }
 
     public RunRequest batches(Integer count) {
-        return new RunRequest(probes, quick, cpus, placements, mechanisms, count, counters, binding);
+        return new RunRequest(probes, quick, cpus, placements, mechanisms, count, counters, binding, retryDisturbed);
     }
 
     public RunRequest counters(String... events) {
-        return new RunRequest(probes, quick, cpus, placements, mechanisms, batches, List.of(events), binding);
+        return new RunRequest(probes, quick, cpus, placements, mechanisms, batches, List.of(events), binding, retryDisturbed);
+    }
+
+    public RunRequest retryDisturbed(int times) {
+        return new RunRequest(probes, quick, cpus, placements, mechanisms, batches, counters, binding, times);
     }
 
     public RunRequest binding(String name) {
-        return new RunRequest(probes, quick, cpus, placements, mechanisms, batches, counters, name);
+        return new RunRequest(probes, quick, cpus, placements, mechanisms, batches, counters, name, retryDisturbed);
     }
 
     /**
@@ -81,6 +92,7 @@ public record RunRequest(List<String> probes, boolean quick, String cpus, List<S
         if (batches != null) args.addAll(List.of("--batches", String.valueOf(batches)));
         if (!counters.isEmpty()) args.addAll(List.of("--counters", String.join(",", counters)));
         if (!binding.equals("ffm")) args.addAll(List.of("--binding", binding));
+        if (retryDisturbed != 0) args.addAll(List.of("--retry-disturbed", String.valueOf(retryDisturbed)));
         return List.copyOf(args);
     }
 }

@@ -15,6 +15,7 @@ import io.ctxprobe.report.CostLadder;
 import io.ctxprobe.report.OutputTarget;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.RunInfo;
+import io.ctxprobe.report.RunInterference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -76,6 +77,12 @@ final class RunCommand implements Callable<Integer> {
             + " '-' for standard output (the table then goes to stderr); a device or FIFO is written through")
     String json;
 
+    @Option(names = "--retry-disturbed", paramLabel = "N", defaultValue = "0",
+            description = "re-measure a case flagged \"disturbed\" (its measured threads lost > 10% of the measured time to "
+                    + "other work) up to N times, keeping the first undisturbed measurement; every attempt is in the report "
+                    + "(default: ${DEFAULT-VALUE})")
+    int retryDisturbed;
+
     @Option(names = "--no-lock", description = "measure even while another ctxprobe run holds this host's run lock"
             + " (both runs' figures may then be disturbed)")
     boolean noLock;
@@ -98,11 +105,10 @@ final class RunCommand implements Callable<Integer> {
         // Whoever moves the run out of RUNNING first decides what the report is: the run's end (complete)
         // or a signal while probes run (partial, interrupted). A signal after the end writes the complete one.
         AtomicReference<RunState> state = new AtomicReference<>(RunState.RUNNING);
-        AtomicReference<List<CaseResult>> finished = new AtomicReference<>();
-        AtomicReference<RunInfo> finishedInfo = new AtomicReference<>(info);   // marked aborted where it was
+        AtomicReference<Report> complete = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!state.compareAndSet(RunState.RUNNING, RunState.STOPPED_BY_SIGNAL)) {
-                sink.write(Report.of(finishedInfo.get(), host, finished.get()), "interrupted after the last probe; report");
+                sink.write(complete.get(), "interrupted after the last probe; report");
                 return;
             }
             runner.stop(5_000);
@@ -121,17 +127,18 @@ final class RunCommand implements Callable<Integer> {
                 console.flush();
             });
         }
-        String aborted = runner.aborted();
-        finishedInfo.set(info.withAborted(aborted));
-        finished.set(results);
+        String aborted = runner.aborted();   // the report is marked aborted where the runner could not go on
+        RunInterference interference = runner.interference();
+        complete.set(Report.of(info.withAborted(aborted), host, results, interference));
         if (!state.compareAndSet(RunState.RUNNING, RunState.FINISHED)) {
             // A signal stopped the probes: its hook writes the partial report, then the JVM halts.
             Thread.currentThread().join();
         }
-        ReportSink.Outcome written = sink.write(Report.of(finishedInfo.get(), host, results), null);
+        ReportSink.Outcome written = sink.write(complete.get(), null);
 
         console.println();
         console.print(ResultTable.render(results));
+        console.println(interference.describe());
         console.print(MatrixView.render(results));
         console.print(LadderView.render(CostLadder.of(results)));
         if (aborted != null) System.err.println("ctxprobe: run aborted: " + aborted);
@@ -150,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
     private Request validate() {
         RunRequest run = RunRequest.of(ids.toArray(String[]::new)).quick(quick).cpus(cpus)
                 .placements(commaList(placements)).mechanisms(commaList(mechanisms))
-                .batches(batches).counters(commaList(counters)).binding(bindingName);
+                .batches(batches).counters(commaList(counters)).binding(bindingName).retryDisturbed(retryDisturbed);
         Ctxprobe.Plan plan;
         try {
             plan = Ctxprobe.plan(run);

@@ -63,6 +63,8 @@ class RunCommandTest {
             "--counters ,",
             "--cpus 0,0",
             "--lock-wait -1",
+            "--retry-disturbed -1",
+            "--retry-disturbed x",
             "--placement same-core,",
             "--mechanism ,futex",
             "--frobnicate"})
@@ -86,18 +88,21 @@ class RunCommandTest {
         Outcome r = cli("run", "fiber.switch", "syscall.null", "--quick", "--batches", "3", "--json", report.toString());
         assertEquals(0, r.code(), () -> "stderr: " + r.err());
         assertTrue(r.out().contains("fiber.switch") && r.out().contains("p5-p95"), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.startsWith("interference: steal")).count(), "one interference line: " + r.out());
         Report written = JsonReports.read(report);
         assertEquals(Report.SCHEMA, written.schema());
         assertNotNull(written.host().hostKey());
         assertEquals(List.of("ctxprobe", "run", "fiber.switch", "syscall.null", "--quick", "--batches", "3", "--json", report.toString()),
                 written.run().commandLine());
         assertEquals(10, written.results().size()); // fiber.switch 4, syscall.null 6
+        assertNotNull(written.interference(), "the run's steal and disturbed count");
+        assertNotNull(written.ladder(), "the ladder and its verdicts");
         for (CaseResult c : written.results()) {
             if (c.status() == Status.SKIPPED) {   // fiber migration on a one-CPU host
                 assertFalse(c.reason().isBlank());
                 continue;
             }
-            assertEquals(Status.OK, c.status(), () -> c.key() + ": " + c.reason());
+            assertValid(c);
             assertEquals(3, c.samples().size());
             assertFalse(c.counters().isEmpty(), c.key() + " carries kernel counts");
         }
@@ -112,6 +117,16 @@ class RunCommandTest {
         Report written = JsonReports.read(report);
         assertEquals("jna", written.run().binding());
         assertEquals(List.of("futex/solo", "futex/same-core"), written.results().stream().map(CaseResult::caseId).toList());
-        for (CaseResult c : written.results()) assertEquals(Status.OK, c.status(), c.reason());
+        for (CaseResult c : written.results()) assertValid(c);
+    }
+
+    /**
+     * Status ok, or flagged only because other work took the measured CPU ("disturbed": a busy test
+     * host) or the batches were a mixture ("mixed") — never by a count that does not fit the case.
+     */
+    static void assertValid(CaseResult c) {
+        boolean environment = c.status() == Status.FLAGGED && java.util.Arrays.stream(c.reason().split("; "))
+                .allMatch(p -> p.startsWith("disturbed: ") || p.startsWith("mixed: "));
+        assertTrue(c.status() == Status.OK || environment, () -> c.key() + ": " + c.status().label() + ": " + c.reason());
     }
 }

@@ -39,6 +39,13 @@ public final class NativePingPong implements AutoCloseable {
     @CDefine("CTXPROBE_RUSAGE_NIVCSW")
     static final int RUSAGE_NIVCSW = 1;
 
+    @CDefine("CTXPROBE_SCHED_WINDOW_NS")
+    static final int SCHED_WINDOW_NS = 0;
+    @CDefine("CTXPROBE_SCHED_RUN_NS")
+    static final int SCHED_RUN_NS = 1;
+    @CDefine("CTXPROBE_SCHED_WAIT_NS")
+    static final int SCHED_WAIT_NS = 2;
+
     /** How a side waits for the token and hands it over. */
     public enum Mechanism implements NativeCode {
         @CDefine("CTXPROBE_MECH_FUTEX") FUTEX(1),
@@ -134,6 +141,9 @@ public final class NativePingPong implements AutoCloseable {
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
     /* int64_t ctxprobe_pingpong_rusage_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which); */
     private static final Downcall RUSAGE_DELTA = NativeCore.fn("ctxprobe_pingpong_rusage_delta",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
+    /* int64_t ctxprobe_pingpong_sched_delta(ctxprobe_pingpong *pp, int32_t side, int32_t which); */
+    private static final Downcall SCHED_DELTA = NativeCore.fn("ctxprobe_pingpong_sched_delta",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT));
     /* void ctxprobe_pingpong_free(ctxprobe_pingpong *pp); */
     private static final Downcall FREE = NativeCore.fn("ctxprobe_pingpong_free", FunctionDescriptor.ofVoid(ADDRESS));
@@ -361,6 +371,21 @@ public final class NativePingPong implements AutoCloseable {
 
     public long involuntarySwitches(int side) {
         return delta(RUSAGE_DELTA, side, RUSAGE_NIVCSW);
+    }
+
+    /** {@code side}'s measured window (CLOCK_MONOTONIC between its two snapshots), ns; -1 if unfinished. */
+    public long windowNs(int side) {
+        return delta(SCHED_DELTA, side, SCHED_WINDOW_NS);
+    }
+
+    /** Time {@code side} ran on a CPU in its window (schedstat field 1), ns; -1 without schedstat. */
+    public long runNs(int side) {
+        return delta(SCHED_DELTA, side, SCHED_RUN_NS);
+    }
+
+    /** Time {@code side} was runnable but not running in its window (schedstat run_delay), ns; -1 without schedstat. */
+    public long runDelayNs(int side) {
+        return delta(SCHED_DELTA, side, SCHED_WAIT_NS);
     }
 
     /** Joins whatever is still running (after an abort if need be) and frees the native object. */

@@ -1,9 +1,12 @@
 package io.ctxprobe.probe;
 
+import io.ctxprobe.measure.CpuTimes;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.RunInterference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -21,6 +24,8 @@ import java.util.function.Consumer;
  *
  * <p>Temporary files: a run starts by sweeping the run directories that dead runs left in
  * {@code java.io.tmpdir}, and removes its own ({@link Cleanup#tempDir()}) when it ends or is stopped.
+ *
+ * /proc/stat is read at the run's start and end for the run-level steal figure ({@link #interference}).
  */
 public final class ProbeRunner {
 
@@ -30,6 +35,8 @@ public final class ProbeRunner {
     private volatile Thread thread;
     private volatile boolean ranToEnd;
     private volatile String aborted;
+    private volatile Optional<CpuTimes> cpuAtStart = Optional.empty();
+    private volatile Optional<CpuTimes> cpuAtEnd = Optional.empty();
 
     public ProbeRunner(ProbeContext ctx) {
         this.ctx = ctx;
@@ -57,16 +64,24 @@ public final class ProbeRunner {
             }
         });
         thread = runner;
+        cpuAtStart = CpuTimes.read();
         runner.start();
         try {
             runner.join();
         } finally {
             if (!runner.isAlive()) ctx.cleanup().removeTempDir();   // else stop() removes it once the runner is out
         }
+        cpuAtEnd = CpuTimes.read();
         if (!ranToEnd && !stopping.get() && aborted == null) {
             aborted = "the runner thread ended before the last probe";   // even the catch above failed
         }
         return snapshot();
+    }
+
+    /** The run's steal (from /proc/stat at start and end) and its disturbed-case count, over the results so far. */
+    public RunInterference interference() {
+        Optional<CpuTimes> end = cpuAtEnd.isPresent() ? cpuAtEnd : CpuTimes.read();
+        return RunInterference.of(cpuAtStart, end, snapshot());
     }
 
     private List<CaseResult> runOne(Probe probe) {

@@ -11,10 +11,11 @@ import java.util.Set;
  * process), the placements to measure, the handoff mechanisms (empty: every one), the quick flag,
  * an explicit batch count (null: the probe's default), and the perf events in-thread probes count
  * ({@code --counters}; empty: {@link #DEFAULT_COUNTERS}, plus {@link #DEFAULT_PMU_COUNTERS} where a
- * PMU exists). Defaults live here and nowhere else.
+ * PMU exists), and how many times a disturbed case is re-measured ({@code --retry-disturbed}, default
+ * 0). Defaults live here and nowhere else.
  */
 public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> mechanisms, boolean quick, Integer batches,
-                         List<String> counters) {
+                         List<String> counters, int retryDisturbed) {
 
     /** Software events: every Linux host with perf events counts them. */
     public static final List<String> DEFAULT_COUNTERS = List.of("task-clock", "context-switches", "cpu-migrations", "page-faults");
@@ -27,6 +28,9 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> me
     /** A measured batch lasts about this long: thousands of times the timer's read cost. */
     public static final long DEFAULT_BATCH_NS = 20_000_000L;
     public static final long QUICK_BATCH_NS = 4_000_000L;
+    /** A case's time budget: a wide case is extended with more batches only while it stays inside it. */
+    public static final long DEFAULT_CASE_DEADLINE_NS = 60_000_000_000L;
+    public static final long QUICK_CASE_DEADLINE_NS = 15_000_000_000L;
 
     public RunOptions {
         if (cpus.isEmpty()) throw new IllegalArgumentException("no CPUs to run on");
@@ -34,6 +38,13 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> me
         mechanisms = List.copyOf(mechanisms);
         counters = counters == null ? List.of() : List.copyOf(counters);
         if (batches != null && batches <= 0) throw new IllegalArgumentException("--batches must be > 0, got " + batches);
+        if (retryDisturbed < 0) throw new IllegalArgumentException("--retry-disturbed must be >= 0, got " + retryDisturbed);
+    }
+
+    /** No re-measuring of disturbed cases. */
+    public RunOptions(CpuSet cpus, Set<Placement> placements, List<String> mechanisms, boolean quick, Integer batches,
+                      List<String> counters) {
+        this(cpus, placements, mechanisms, quick, batches, counters, 0);
     }
 
     /** The default counters. */
@@ -69,7 +80,16 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> me
     }
 
     public RunOptions withCounters(List<String> names) {
-        return new RunOptions(cpus, placements, mechanisms, quick, batches, names);
+        return new RunOptions(cpus, placements, mechanisms, quick, batches, names, retryDisturbed);
+    }
+
+    public RunOptions withRetryDisturbed(int times) {
+        return new RunOptions(cpus, placements, mechanisms, quick, batches, counters, times);
+    }
+
+    /** How long one case may take, extensions included (measured from its start). */
+    public long caseDeadlineNs() {
+        return quick ? QUICK_CASE_DEADLINE_NS : DEFAULT_CASE_DEADLINE_NS;
     }
 
     /** The perf events to count: those asked for, else the defaults ({@code pmu}: hardware events open here). */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Counter;
+import io.ctxprobe.measure.Interference;
+import io.ctxprobe.measure.Modes;
 import io.ctxprobe.measure.Stats;
 import io.ctxprobe.measure.TimerCost;
 
@@ -18,6 +20,12 @@ import java.util.Map;
  * {@code samples} are the per-batch values in {@code unit} (raw, so later comparisons can test them,
  * not only the summary); {@code cpuSamples} the per-batch thread CPU time in the same unit where the
  * loop ran on one thread. Absent values are null (JSON omits them), never zero.
+ *
+ * <p>How the figure is guarded: {@code modes} — present only when the batches fall into two or more
+ * groups (each mode's value in {@code unit}, share and batch count; see {@link io.ctxprobe.measure.MixtureCheck});
+ * {@code interference} — what other work took from the measured threads during the case
+ * ({@link Interference}); {@code attempts} — with {@code --retry-disturbed}, every measurement of a
+ * disturbed case, the one kept marked.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CaseResult(
@@ -35,7 +43,22 @@ public record CaseResult(
         List<Double> cpuSamples,
         List<Counter> counters,
         List<String> notes,
-        Double wallMs) {
+        Double wallMs,
+        List<Modes.Mode> modes,
+        Interference interference,
+        List<Attempt> attempts) {
+
+    /** One measurement of a case re-measured because it was disturbed; {@code kept} marks the one reported. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Attempt(int attempt, Status status, String reason, Double median, Double offCpuShare, boolean kept) {}
+
+    /** The fields every report had before modes, interference and attempts. */
+    public CaseResult(String probe, String caseId, Map<String, String> params, String unit, Status status, String reason,
+                      Stats stats, Stats cpuStats, TimerCost timer, BatchPlan plan, List<Double> samples,
+                      List<Double> cpuSamples, List<Counter> counters, List<String> notes, Double wallMs) {
+        this(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan, samples, cpuSamples, counters,
+                notes, wallMs, null, null, null);
+    }
 
     public CaseResult {
         params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -43,6 +66,8 @@ public record CaseResult(
         notes = notes == null ? List.of() : List.copyOf(notes);
         samples = samples == null ? null : List.copyOf(samples);
         cpuSamples = cpuSamples == null ? null : List.copyOf(cpuSamples);
+        modes = modes == null || modes.isEmpty() ? null : List.copyOf(modes);
+        attempts = attempts == null || attempts.isEmpty() ? null : List.copyOf(attempts);
     }
 
     public static CaseResult skipped(String probe, String caseId, Map<String, String> params, String unit, String reason) {
@@ -69,7 +94,18 @@ public record CaseResult(
     /** This result with {@code replacement} as its notes; everything else as measured. */
     public CaseResult withNotes(List<String> replacement) {
         return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
-                samples, cpuSamples, counters, replacement, wallMs);
+                samples, cpuSamples, counters, replacement, wallMs, modes, interference, attempts);
+    }
+
+    /** This result with {@code list} as its attempts; everything else as measured. */
+    public CaseResult withAttempts(List<Attempt> list) {
+        return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
+                samples, cpuSamples, counters, notes, wallMs, modes, interference, list);
+    }
+
+    /** Whether the interference record says other work took more than its threshold of the case. */
+    public boolean disturbed() {
+        return interference != null && interference.disturbed();
     }
 
     /** "probe/case", the key compare and the console table use. */

@@ -2,6 +2,9 @@ package io.ctxprobe.report;
 
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Counter;
+import io.ctxprobe.measure.Interference;
+import io.ctxprobe.measure.MixtureCheck;
+import io.ctxprobe.measure.Modes;
 import io.ctxprobe.measure.Stats;
 import io.ctxprobe.measure.TimerCost;
 
@@ -15,7 +18,10 @@ import java.util.Map;
  * Turns raw per-batch times into a {@link CaseResult}: ns per batch divided by the units one batch
  * holds (operations x units per operation, e.g. 2 switches per round trip), stats over batches, the
  * timer's share, counters and notes. Status starts {@code ok}; {@link #flag} keeps the value and
- * records why validation failed.
+ * records why validation failed. Two guards are applied at {@link #build}: {@link #mixtureChecked}
+ * (the batches' modes; a mixture is flagged, see {@link MixtureCheck}) and {@link #interference}
+ * (a case whose measured threads lost more than {@link Interference#DISTURBED_SHARE} of their window
+ * to other work is flagged "disturbed").
  */
 public final class CaseResultBuilder {
 
@@ -35,6 +41,8 @@ public final class CaseResultBuilder {
     private Status status = Status.OK;
     private String reason;
     private Double wallMs;
+    private Integer mixturePlannedBatches;
+    private Interference interference;
 
     public CaseResultBuilder(String probe, String caseId, String unit) {
         this.probe = probe;
@@ -101,6 +109,22 @@ public final class CaseResultBuilder {
         return this;
     }
 
+    /**
+     * At build, tests the batch values for a mixture against {@code plannedBatches} (the case's plan
+     * before any extension): their modes are reported when there are several, a spread still above
+     * {@link MixtureCheck#MAX_RELATIVE_SPREAD} with several modes is flagged, with one mode noted.
+     */
+    public CaseResultBuilder mixtureChecked(int plannedBatches) {
+        this.mixturePlannedBatches = plannedBatches;
+        return this;
+    }
+
+    /** The measured threads' interference record; a disturbed one flags the case at build. */
+    public CaseResultBuilder interference(Interference value) {
+        this.interference = value;
+        return this;
+    }
+
     /** Keeps the measured value but marks the case: its validation failed for {@code why}. */
     public CaseResultBuilder flag(String why) {
         status = Status.FLAGGED;
@@ -113,8 +137,9 @@ public final class CaseResultBuilder {
             List<Double> samples = Arrays.stream(valuesInUnit).boxed().toList();
             TimerCost timer = clock == null || wallNs == null ? null
                     : TimerCost.of(clock, timerReadNs, Stats.of(Arrays.stream(wallNs).asDoubleStream().toArray()).median());
+            List<Modes.Mode> modes = guards(valuesInUnit);
             return new CaseResult(probe, caseId, params, unit, status, reason, Stats.of(valuesInUnit), null, timer, plan,
-                    samples, null, counters, notes, wallMs);
+                    samples, null, counters, notes, wallMs, modes, interference, null);
         }
         if (wallNs == null) throw new IllegalStateException(probe + "/" + caseId + ": no batches recorded");
         double perBatchUnits = plan.opsPerBatch() * unitsPerOp;
@@ -124,8 +149,27 @@ public final class CaseResultBuilder {
         Stats cpuStats = cpuSamples == null ? null : Stats.of(toArray(cpuSamples));
         double medianBatchNs = Stats.of(Arrays.stream(wallNs).asDoubleStream().toArray()).median();
         TimerCost timer = clock == null ? null : TimerCost.of(clock, timerReadNs, medianBatchNs);
+        List<Modes.Mode> modes = guards(toArray(samples));
         return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
-                samples, cpuSamples, counters, notes, wallMs);
+                samples, cpuSamples, counters, notes, wallMs, modes, interference, null);
+    }
+
+    /** Applies the mixture and interference guards to the values in the case's unit; the modes to report, or null. */
+    private List<Modes.Mode> guards(double[] values) {
+        List<Modes.Mode> modes = null;
+        if (mixturePlannedBatches != null) {
+            MixtureCheck check = MixtureCheck.of(values, mixturePlannedBatches, false);
+            if (check.modes().multimodal()) modes = check.modes().modes();
+            switch (check.action()) {
+                case FLAG_MIXED -> flag(check.mixedReason());
+                case ACCEPT_WIDE -> note("wide spread, one mode: " + check.spreadText() + "; the median stands");
+                default -> {
+                    if (modes != null) note("batches in " + check.modes().describe() + " (" + check.spreadText() + ": not a mixture by this test)");
+                }
+            }
+        }
+        if (interference != null && interference.disturbed()) flag("disturbed: " + interference.describe());
+        return modes;
     }
 
     private static List<Double> perUnit(long[] ns, double units) {

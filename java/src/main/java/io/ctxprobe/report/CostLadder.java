@@ -1,7 +1,12 @@
 package io.ctxprobe.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.ctxprobe.measure.RatioEstimate;
+
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,61 +20,113 @@ import java.util.stream.Collectors;
  * swapcontext makes a system call per switch it can cost more than a virtual-thread handoff), each
  * rung with its median and its ratio to the rung below; then each claim of the seed with the verdict
  * this host's numbers give. Derived from results only, so any report can be re-laddered.
+ *
+ * <p><b>Placement by observation.</b> A rung sits under the placement its case was observed in, where
+ * the case records one ({@code observed-carriers}: one carrier thread for both sides is a same-core
+ * switch; {@code observed-cpus}: one CPU is same-core, several cross-core), else under the placement
+ * the case pinned (and validated).
+ *
+ * <p><b>Verdicts.</b> "A is cheaper than B" is decided on the two cases' raw batch samples with
+ * {@link RatioEstimate} (bootstrap 95% interval of median(B) / median(A)): {@code confirmed} only when
+ * the whole interval lies above 1, {@code contradicted} when it lies below 1, else {@code within
+ * noise} — never by which median happens to be lower.
  */
 public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
 
     /** One placement's rungs, cheapest first. */
     public record Ladder(String placement, List<Rung> rungs) {}
 
-    /** A measured rung; {@code ratioToBelow} is this median over the next cheaper rung's (null for the cheapest). */
-    public record Rung(String label, String key, double medianNs, String unit, Double ratioToBelow) {}
+    /**
+     * A measured rung; {@code ratioToBelow} is this median over the next cheaper rung's (null for the
+     * cheapest); {@code placedBy} says what was observed when that, not the intended placement, placed it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Rung(String label, String key, double medianNs, String unit, Double ratioToBelow, String placedBy) {}
 
-    public enum Verdict { CONFIRMED, CONTRADICTED, NOT_MEASURED }
+    public enum Verdict {
+        CONFIRMED, CONTRADICTED, WITHIN_NOISE, NOT_MEASURED;
 
-    public record Claim(String claim, Verdict verdict, String evidence) {}
+        @JsonValue
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+    }
 
-    /** A rung's definition: what it is called and the result it is read from. */
-    private record Def(String label, String key) {}
+    /**
+     * A claim "cheap &lt; dear" and its verdict. {@code ratio} is median(dear) / median(cheap), with its
+     * interval [{@code low}, {@code high}] by {@code method}; all null when not measured.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Claim(String claim, Verdict verdict, String evidence, String cheaper, String dearer, Double ratio,
+                        Double low, Double high, String method) {}
 
-    private static final List<Def> SAME_CORE = List.of(
-            new Def("fiber, hand-written switch", "fiber.switch/asm"),
-            new Def("fiber, glibc swapcontext", "fiber.switch/ucontext"),
-            new Def("virtual thread, one carrier", "vthread.switch/one-carrier"),
-            new Def("Java platform thread (park/unpark)", "jthread.switch/park/same-core"),
-            new Def("kernel thread (futex)", "thread.switch/futex/same-core"),
-            new Def("process (futex)", "process.switch/futex/same-core"));
+    public static final String SAME_CORE = "same-core";
+    public static final String CROSS_CORE = "cross-core";
 
-    private static final List<Def> CROSS_CORE = List.of(
-            new Def("cache line, one way (the floor)", "cache.c2c/" + "pair"),
-            new Def("fiber migrating between two threads", "fiber.switch/migrate"),
-            new Def("virtual thread, default scheduler", "vthread.switch/default-scheduler"),
-            new Def("Java platform thread (park/unpark)", "jthread.switch/park/cross-core"),
-            new Def("kernel thread (futex)", "thread.switch/futex/cross-core"),
-            new Def("process (futex)", "process.switch/futex/cross-core"));
+    /** A rung's definition: what it is called, the result it is read from, the placement it is meant for. */
+    private record Def(String label, String key, String intended) {}
+
+    private static final List<Def> RUNGS = List.of(
+            new Def("fiber, hand-written switch", "fiber.switch/asm", SAME_CORE),
+            new Def("fiber, glibc swapcontext", "fiber.switch/ucontext", SAME_CORE),
+            new Def("virtual thread, one carrier", "vthread.switch/one-carrier", SAME_CORE),
+            new Def("Java platform thread (park/unpark)", "jthread.switch/park/same-core", SAME_CORE),
+            new Def("kernel thread (futex)", "thread.switch/futex/same-core", SAME_CORE),
+            new Def("process (futex)", "process.switch/futex/same-core", SAME_CORE),
+            new Def("cache line, one way (the floor)", "cache.c2c/" + "pair", CROSS_CORE),
+            new Def("fiber migrating between two threads", "fiber.switch/migrate", CROSS_CORE),
+            new Def("virtual thread, default scheduler", "vthread.switch/default-scheduler", CROSS_CORE),
+            new Def("Java platform thread (park/unpark)", "jthread.switch/park/cross-core", CROSS_CORE),
+            new Def("kernel thread (futex)", "thread.switch/futex/cross-core", CROSS_CORE),
+            new Def("process (futex)", "process.switch/futex/cross-core", CROSS_CORE));
 
     public static CostLadder of(List<CaseResult> results) {
         Map<String, CaseResult> byKey = results.stream().filter(r -> r.stats() != null)
                 .collect(Collectors.toMap(CaseResult::key, Function.identity(), (a, b) -> a));
+        Map<String, List<Rung>> byPlacement = new LinkedHashMap<>();
+        byPlacement.put(SAME_CORE, new ArrayList<>());
+        byPlacement.put(CROSS_CORE, new ArrayList<>());
+        for (Def d : RUNGS) {
+            find(d.key(), byKey, results).ifPresent(r -> {
+                Observed seen = observed(r);
+                String placement = seen != null ? seen.placement() : d.intended();
+                byPlacement.get(placement).add(new Rung(d.label() + (r.status() == Status.FLAGGED ? " [flagged]" : ""),
+                        r.key(), r.stats().median(), r.unit(), null, seen != null ? seen.why() : null));
+            });
+        }
         List<Ladder> ladders = new ArrayList<>();
-        for (var entry : Map.of("same-core", SAME_CORE, "cross-core", CROSS_CORE).entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(Comparator.reverseOrder())).toList()) {
-            List<Rung> rungs = rungs(entry.getValue(), byKey, results);
-            if (rungs.size() >= 2) ladders.add(new Ladder(entry.getKey(), rungs));
+        for (var e : byPlacement.entrySet()) {
+            List<Rung> rungs = sorted(e.getValue());
+            if (rungs.size() >= 2) ladders.add(new Ladder(e.getKey(), rungs));
         }
         return new CostLadder(ladders, claims(byKey));
     }
 
-    private static List<Rung> rungs(List<Def> defs, Map<String, CaseResult> byKey, List<CaseResult> all) {
-        List<Rung> measured = new ArrayList<>();
-        for (Def d : defs) {
-            find(d.key(), byKey, all).ifPresent(r -> measured.add(new Rung(
-                    d.label() + (r.status() == Status.FLAGGED ? " [flagged]" : ""), r.key(), r.stats().median(), r.unit(), null)));
+    /** Where a case was seen to run, from its recorded params; null when it records nothing observed. */
+    record Observed(String placement, String why) {}
+
+    static Observed observed(CaseResult r) {
+        String carriers = r.params().get("observed-carriers");
+        String cpus = r.params().get("observed-cpus");
+        if (carriers != null && !carriers.isBlank() && !carriers.contains(",")) {
+            return new Observed(SAME_CORE, "observed: both sides on one carrier thread (tid " + carriers + ")"
+                    + (cpus != null ? " on CPU " + cpus : ""));
         }
-        measured.sort(Comparator.comparingDouble(Rung::medianNs));
+        if (cpus != null && !cpus.isBlank()) {
+            return cpus.contains(",") ? new Observed(CROSS_CORE, "observed: the sides on CPUs " + cpus)
+                    : new Observed(SAME_CORE, "observed: both sides on CPU " + cpus);
+        }
+        return null;
+    }
+
+    private static List<Rung> sorted(List<Rung> measured) {
+        List<Rung> in = new ArrayList<>(measured);
+        in.sort(Comparator.comparingDouble(Rung::medianNs));
         List<Rung> out = new ArrayList<>();
-        for (int i = 0; i < measured.size(); i++) {
-            Rung r = measured.get(i);
-            out.add(new Rung(r.label(), r.key(), r.medianNs(), r.unit(), i == 0 ? null : r.medianNs() / measured.get(i - 1).medianNs()));
+        for (int i = 0; i < in.size(); i++) {
+            Rung r = in.get(i);
+            out.add(new Rung(r.label(), r.key(), r.medianNs(), r.unit(), i == 0 ? null : r.medianNs() / in.get(i - 1).medianNs(),
+                    r.placedBy()));
         }
         return out;
     }
@@ -100,16 +157,32 @@ public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
         return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
-    private static Claim cheaper(String claim, String cheapKey, String dearKey, Map<String, CaseResult> byKey) {
+    /** The claim "cheap < dear" decided on the two cases' batch samples (see the class comment). */
+    static Claim cheaper(String claim, String cheapKey, String dearKey, Map<String, CaseResult> byKey) {
         CaseResult cheap = byKey.get(cheapKey);
         CaseResult dear = byKey.get(dearKey);
         if (cheap == null || dear == null) {
-            return new Claim(claim, Verdict.NOT_MEASURED, "needs " + (cheap == null ? cheapKey : dearKey) + " in this run");
+            return new Claim(claim, Verdict.NOT_MEASURED, "needs " + (cheap == null ? cheapKey : dearKey) + " in this run",
+                    cheapKey, dearKey, null, null, null, null);
         }
-        double a = cheap.stats().median();
-        double b = dear.stats().median();
-        String evidence = String.format(Locale.ROOT, "%s %s %s vs %s %s %s: x%.3g", cheapKey, plain(a), cheap.unit(),
-                dearKey, plain(b), dear.unit(), b / a);
-        return new Claim(claim, a < b ? Verdict.CONFIRMED : Verdict.CONTRADICTED, evidence);
+        if (cheap.samples() == null || cheap.samples().isEmpty() || dear.samples() == null || dear.samples().isEmpty()
+                || !cheap.unit().equals(dear.unit())) {
+            return new Claim(claim, Verdict.NOT_MEASURED, "needs the batch samples of both cases in one unit",
+                    cheapKey, dearKey, null, null, null, null);
+        }
+        RatioEstimate est = RatioEstimate.of(toArray(dear.samples()), toArray(cheap.samples()));
+        Verdict verdict = switch (est.against(1.0)) {
+            case ABOVE -> Verdict.CONFIRMED;
+            case BELOW -> Verdict.CONTRADICTED;
+            case WITHIN_NOISE -> Verdict.WITHIN_NOISE;
+        };
+        String evidence = String.format(Locale.ROOT, "%s %s %s vs %s %s %s: %s%s", cheapKey, plain(cheap.stats().median()),
+                cheap.unit(), dearKey, plain(dear.stats().median()), dear.unit(), est.describe(),
+                cheap.status() == Status.FLAGGED || dear.status() == Status.FLAGGED ? " [a side is flagged]" : "");
+        return new Claim(claim, verdict, evidence, cheapKey, dearKey, est.ratio(), est.low(), est.high(), RatioEstimate.METHOD);
+    }
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

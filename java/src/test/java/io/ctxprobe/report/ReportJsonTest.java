@@ -89,6 +89,43 @@ class ReportJsonTest {
     }
 
     @Test
+    void theGuardsFieldsRoundTripAndOldReportsStillRead() throws Exception {
+        Report base = fullReport();
+        CaseResult r = base.results().getFirst();
+        io.ctxprobe.measure.Interference interference = io.ctxprobe.measure.Interference.judge(List.of(
+                new io.ctxprobe.measure.Interference.Task("ping", 4711, 0, 200_000_000, 50_000_000L, 60_000_000L, 12, "test"),
+                new io.ctxprobe.measure.Interference.Task("pong", 4712, 0, 200_000_000, 50_000_000L, 61_000_000L, 11, "test")));
+        CaseResult guarded = new CaseResult(r.probe(), r.caseId(), r.params(), r.unit(), Status.FLAGGED, "disturbed: ...",
+                r.stats(), r.cpuStats(), r.timer(), r.plan(), r.samples(), r.cpuSamples(), r.counters(), r.notes(), r.wallMs(),
+                List.of(new io.ctxprobe.measure.Modes.Mode(2500, 0.5, 11), new io.ctxprobe.measure.Modes.Mode(5000, 0.5, 11)),
+                interference, List.of(new CaseResult.Attempt(1, Status.FLAGGED, "disturbed: ...", 3500.0, 0.5, true)));
+        Report report = Report.of(base.run(), base.host(), List.of(guarded, base.results().get(1)),
+                new RunInterference(0.002, 3L, 1500L, "test", 1, 1, 1, 0.1, null));
+        Path file = dir.resolve("guards.json");
+        JsonReports.write(file, report);
+        assertEquals(report, JsonReports.read(file));
+        JsonNode root = JsonReports.mapper().readTree(file.toFile());
+        JsonNode c = root.get("results").get(0);
+        assertEquals(2, c.get("modes").size());
+        assertEquals(0.5, c.get("interference").get("offCpuShare").asDouble(), 1e-12);
+        assertTrue(c.get("interference").get("disturbed").asBoolean());
+        assertEquals(1, c.get("attempts").size());
+        assertTrue(root.get("interference").has("stealShare"));
+        assertTrue(root.get("ladder").has("claims"));
+
+        // A report written before these fields existed reads with them absent.
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JsonReports.mapper().readTree(JsonReports.toJson(base));
+        old.remove("ladder");
+        Path oldFile = dir.resolve("old.json");
+        Files.writeString(oldFile, old.toString());
+        Report read = JsonReports.read(oldFile);
+        assertEquals(null, read.ladder());
+        assertEquals(null, read.results().getFirst().interference());
+        assertEquals(base.results(), read.results());
+    }
+
+    @Test
     void aReportOfAnotherSchemaIsRefused() throws Exception {
         Path file = dir.resolve("other.json");
         Files.writeString(file, "{\"schema\":\"something-else/9\",\"results\":[]}");

@@ -45,6 +45,23 @@ public final class TestContexts {
                 new Cleanup());
     }
 
+    /**
+     * The case is what it claims: status ok, or flagged only by the environment guards — "disturbed"
+     * (other work took the measured CPU: a busy test host) or "mixed" (the batches fell into several
+     * modes) — never by a count that does not fit the case.
+     */
+    public static void assertValid(CaseResult r) {
+        boolean valid = r.status() == io.ctxprobe.report.Status.OK
+                || r.status() == io.ctxprobe.report.Status.FLAGGED && onlyEnvironment(r.reason());
+        if (!valid) throw new AssertionError(r.key() + ": " + r.status().label() + ": " + r.reason());
+    }
+
+    /** Every part of a flag's reason is "disturbed: ..." or "mixed: ...". */
+    public static boolean onlyEnvironment(String reason) {
+        return reason != null && java.util.Arrays.stream(reason.split("; "))
+                .allMatch(p -> p.startsWith("disturbed: ") || p.startsWith("mixed: "));
+    }
+
     /** The one result with this case id. */
     public static CaseResult find(List<CaseResult> results, String caseId) {
         return results.stream().filter(r -> r.caseId().equals(caseId)).findFirst()

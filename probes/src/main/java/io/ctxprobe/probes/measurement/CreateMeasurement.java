@@ -4,10 +4,16 @@ import io.ctxprobe.binding.Binding;
 import io.ctxprobe.linux.Time;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Calibration;
+import io.ctxprobe.measure.Interference;
+import io.ctxprobe.measure.MixtureCheck;
+import io.ctxprobe.measure.SchedStat;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+
+import java.util.List;
+import java.util.Optional;
 
 
 /**
@@ -45,23 +51,68 @@ public final class CreateMeasurement {
             loop.run(0, 1, pilotOps, pilot, new long[1]);
             long ops = Calibration.opsFor((double) pilot[0] / pilotOps, options.targetBatchNs(), 1, maxOps);
             BatchPlan plan = new BatchPlan(options.warmupBatches(), options.measuredBatches(), ops);
-            long[] wallNs = new long[plan.batches()];
-            long[] cpuNs = new long[plan.batches()];
+            Batches batches = new Batches(plan);
             if (countOwnSwitches) {
-                // The counts span the warm-up batches too (one window around the one call).
-                long counted = (long) (plan.warmup() + plan.batches()) * ops;
-                InThreadMeasurement.Counted c = InThreadMeasurement.countedWithSwitches(ctx, counted,
-                        () -> loop.run(plan.warmup(), plan.batches(), ops, wallNs, cpuNs));
-                result.counters(c.switches().toCounters(counted)).counters(c.events().counters());
+                // The counts span the warm-up batches too (one window around each call of the loop).
+                int tid = ctx.binding().gettid();
+                Optional<SchedStat> before = SchedStat.read(tid);
+                long windowStart = System.nanoTime();
+                InThreadMeasurement.Counted c = InThreadMeasurement.countedWithSwitches(ctx,
+                        () -> batches.run(ctx, loop, started, result));
+                long windowNs = System.nanoTime() - windowStart;
+                Optional<SchedStat> after = SchedStat.read(tid);
+                result.counters(c.switches().toCounters(batches.countedOps)).counters(c.events().counters())
+                        .interference(Interference.recorded(List.of(InThreadMeasurement.runnerTask(tid, cpu, windowNs,
+                                before, after, c.switches().involuntary())), NOT_JUDGED));
                 c.events().notes().forEach(result::note);
             } else {
-                loop.run(plan.warmup(), plan.batches(), ops, wallNs, cpuNs);
+                batches.run(ctx, loop, started, result);
             }
             result.param("cpu", cpu)
-                    .batches(plan, unitsPerOp, wallNs, cpuNs)
+                    .batches(batches.plan(), unitsPerOp, batches.wallNs, batches.cpuNs)
+                    .mixtureChecked(plan.batches())
                     .note("runner thread pinned to CPU " + pin.cpu() + "; what it creates inherits the pin");
         }
         return result.wallMs((System.nanoTime() - started) / 1e6).build();
+    }
+
+    /** Why a creation case's interference is recorded but not judged. */
+    static final String NOT_JUDGED = "the runner shares its CPU with the processes and threads it creates and waits "
+            + "for: its run delay includes their turns, and their own figures leave with them";
+
+    /** The planned batches (with their warm-up) in one call of the loop, then for a wide case the extension in another. */
+    private static final class Batches {
+        private final BatchPlan planned;
+        long[] wallNs;
+        long[] cpuNs;
+        long countedOps;
+
+        Batches(BatchPlan planned) {
+            this.planned = planned;
+        }
+
+        long run(ProbeContext ctx, Loop loop, long caseStarted, CaseResultBuilder result) {
+            long ops = planned.opsPerBatch();
+            wallNs = new long[planned.batches()];
+            cpuNs = new long[planned.batches()];
+            loop.run(planned.warmup(), planned.batches(), ops, wallNs, cpuNs);
+            countedOps = (long) (planned.warmup() + planned.batches()) * ops;
+            MixtureCheck check = Extension.decide(ctx, caseStarted, wallNs, planned.batches());
+            if (check.action() == MixtureCheck.Action.EXTEND) {
+                long[] moreWall = new long[check.extraBatches()];
+                long[] moreCpu = new long[check.extraBatches()];
+                loop.run(planned.warmup(), check.extraBatches(), ops, moreWall, moreCpu);   // a fresh call warms up again
+                countedOps += (long) (planned.warmup() + check.extraBatches()) * ops;
+                wallNs = Extension.concat(wallNs, moreWall);
+                cpuNs = Extension.concat(cpuNs, moreCpu);
+                Extension.record(result, check, planned.batches());
+            }
+            return countedOps;
+        }
+
+        BatchPlan plan() {
+            return new BatchPlan(planned.warmup(), wallNs.length, planned.opsPerBatch());
+        }
     }
 
     /** A libctxprobe creation run (batch protocol) as a {@link Loop}. */

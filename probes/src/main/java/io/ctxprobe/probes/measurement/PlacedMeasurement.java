@@ -4,6 +4,8 @@ import io.ctxprobe.linux.NativeCore;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Calibration;
 import io.ctxprobe.measure.CounterReadings;
+import io.ctxprobe.measure.Interference;
+import io.ctxprobe.measure.SchedStat;
 import io.ctxprobe.measure.Stats;
 import io.ctxprobe.measure.SwitchCounts;
 import io.ctxprobe.probe.ProbeContext;
@@ -17,6 +19,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 
 /**
@@ -74,8 +77,15 @@ public final class PlacedMeasurement {
             BatchPlan plan = new BatchPlan(options.warmupBatches(), options.measuredBatches(), ops);
             long countedOps = (long) (plan.warmup() + plan.batches()) * ops * copies;
             Copies[] measured = new Copies[1];
-            InThreadMeasurement.Counted c = InThreadMeasurement.countedWithSwitches(ctx, countedOps,
-                    () -> measured[0] = run(loop, plan.warmup(), plan.batches(), ops));
+            int tid = ctx.binding().gettid();
+            Optional<SchedStat> schedBefore = SchedStat.read(tid);
+            long windowStart = System.nanoTime();
+            InThreadMeasurement.Counted c = InThreadMeasurement.countedWithSwitches(ctx, () -> {
+                measured[0] = run(loop, plan.warmup(), plan.batches(), ops);
+                return countedOps;
+            });
+            long windowNs = System.nanoTime() - windowStart;
+            Optional<SchedStat> schedAfter = SchedStat.read(tid);
             Copies m = measured[0];
             checkCounts(loop, plan, m.counts());
 
@@ -91,6 +101,11 @@ public final class PlacedMeasurement {
                     .param("placements", copies)
                     .param("placement", loop.labels().get(best))
                     .param("placement spread", String.format(Locale.ROOT, "%.3f", spread))
+                    // The chosen copy's batches pass the mixture guard (not extended: every copy would
+                    // need its extra batches); the whole interleaved window passes the interference guard.
+                    .mixtureChecked(plan.batches())
+                    .interference(Interference.judge(List.of(InThreadMeasurement.runnerTask(tid, cpu, windowNs,
+                            schedBefore, schedAfter, counts.involuntary()))))
                     .counters(counts.toCounters(countedOps))
                     .counters(events.counters())
                     .note("runner thread pinned to CPU " + pin.cpu());

@@ -1,16 +1,21 @@
 package io.ctxprobe.probes.switching;
 
-import io.ctxprobe.probes.measurement.NativeLoops;
 import io.ctxprobe.linux.NativePingPong;
 import io.ctxprobe.measure.BatchPlan;
 import io.ctxprobe.measure.Calibration;
+import io.ctxprobe.measure.Interference;
+import io.ctxprobe.measure.MixtureCheck;
+import io.ctxprobe.measure.SchedStat;
 import io.ctxprobe.measure.Stats;
 import io.ctxprobe.measure.SwitchCounts;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
+import io.ctxprobe.probes.measurement.Extension;
+import io.ctxprobe.probes.measurement.NativeLoops;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,19 +23,17 @@ import java.util.List;
  * Measures one ping-pong case: a pilot sizes the batch, a timed round runs without perf counters
  * (they cost each switch: +20% for a same-core switch on the development VM), and — in full mode —
  * a shorter counted round with perf attached supplies perf's switch and migration counts. The unit
- * is ns per handoff: half a round trip. The kernel's counts validate the case (see {@link #validate}).
- * In matrix mode (a cell of an all-pairs matrix) there is no counted round and the batches are
- * fewer and shorter, so N x N cells stay affordable.
+ * is ns per handoff: half a round trip. The kernel's counts validate the case
+ * ({@link PingPongValidation}). A wide case gets a second timed round with the extra batches
+ * ({@link Extension}); the sides' schedstat over their measured windows says whether other work took
+ * their CPUs ({@link Interference}). In matrix mode (a cell of an all-pairs matrix) there is no
+ * counted round and the batches are fewer and shorter, so N x N cells stay affordable.
  */
 public final class PingPongCase {
 
     private static final long PILOT_ROUND_TRIPS = 300;
     /** Batches of the counted round. */
     private static final int COUNTED_BATCHES = 5;
-    /** A spinning handoff may be preempted by other work now and then (involuntary), but it never blocks. */
-    private static final double MAX_SPIN_SWITCHES_PER_ROUND_TRIP = 0.01;
-    /** Slack over the mechanism's sleeps per round trip, for the rare spurious wake-up. */
-    private static final double SLEEP_SLACK_PER_ROUND_TRIP = 0.05;
 
     private PingPongCase() {}
 
@@ -44,12 +47,22 @@ public final class PingPongCase {
         BatchPlan plan = matrixCell
                 ? new BatchPlan(1, options.matrixBatches(), ops)
                 : new BatchPlan(options.warmupBatches(), options.measuredBatches(), ops);
-        PingPongRound.Result timed = PingPongRound.run(ctx, spec, plan, false);
+        List<PingPongRound.Result> timed = new ArrayList<>(List.of(PingPongRound.run(ctx, spec, plan, false)));
+        MixtureCheck check = Extension.decide(ctx, started, timed.getFirst().wallNs(), plan.batches());
+        if (check.action() == MixtureCheck.Action.EXTEND) {
+            timed.add(PingPongRound.run(ctx, spec, new BatchPlan(plan.warmup(), check.extraBatches(), ops), false));
+            Extension.record(result, check, plan.batches());
+        }
+        long[] wallNs = timed.stream().map(PingPongRound.Result::wallNs).reduce(Extension::concat).orElseThrow();
+        BatchPlan measured = new BatchPlan(plan.warmup(), wallNs.length, ops);
+        List<SwitchCounts> counts = summed(timed);
         result.param("mechanism", spec.mechanism().label())
                 .param("cpus", spec.pair().first() + "," + spec.pair().second())
-                .batches(plan, 2, timed.wallNs(), null)
+                .batches(measured, 2, wallNs, null)
+                .mixtureChecked(plan.batches())
+                .interference(interference(spec, timed, counts))
                 .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs());
-        for (SwitchCounts c : timed.counts()) result.counters(c.toCounters(plan.measuredOps()));
+        for (SwitchCounts c : counts) result.counters(c.toCounters(measured.measuredOps()));
 
         PingPongRound.Result counted = null;
         BatchPlan countedPlan = null;
@@ -65,65 +78,57 @@ public final class PingPongCase {
             if (perfAbsent != null) {
                 result.note(perfAbsent + "; switch counts from getrusage only, no migration count");
             } else {
-                double timedNs = median(timed.wallNs()) / (2.0 * ops);
+                double timedNs = median(wallNs) / (2.0 * ops);
                 double countedNs = median(counted.wallNs()) / (2.0 * ops);
                 result.note(String.format("counted round, perf software counters attached: %.0f ns per handoff, %+.0f%% "
                         + "against the timed round, which runs without them", countedNs, 100 * (countedNs / timedNs - 1)));
             }
         }
-        validate(result, spec, timed, plan.measuredOps(), counted, countedPlan == null ? 0 : countedPlan.measuredOps());
+        List<int[][]> ranOn = new ArrayList<>(timed.stream().map(PingPongRound.Result::cpus).toList());
+        if (counted != null) ranOn.add(counted.cpus());
+        PingPongValidation.Outcome outcome = PingPongValidation.validate(PingPongValidation.Counts.of(spec, counts,
+                measured.measuredOps(), counted == null ? null : counted.counts(),
+                countedPlan == null ? 0 : countedPlan.measuredOps(), ranOn));
+        result.note(outcome.note());
+        outcome.flags().forEach(result::flag);
         return result.wallMs((System.nanoTime() - started) / 1e6).build();
     }
 
-    /**
-     * What the kernel's counts must show for the case to be what it claims: on one CPU a blocking or
-     * yielding round trip switches at least twice; across CPUs a blocking one sleeps at most
-     * {@link Mechanism#maxSleepsPerWait()} times per wait (a waiter that finds the token already there
-     * does not sleep, so fewer is normal); a
-     * spinning one never switches. Each side must have run on its pinned CPU, and never migrated.
-     */
-    static void validate(CaseResultBuilder result, PingPongRound.Spec spec, PingPongRound.Result timed, long roundTrips,
-                         PingPongRound.Result counted, long countedRoundTrips) {
-        boolean oneCpu = spec.pair().first() == spec.pair().second();
-        long voluntary = timed.counts().stream().mapToLong(SwitchCounts::voluntary).sum();
-        double perRoundTrip = (double) SwitchCounts.totalRusageSwitches(timed.counts()) / roundTrips;
-        double sleepsPerRoundTrip = (double) voluntary / roundTrips;
-        Long perf = counted == null ? null : SwitchCounts.totalPerfSwitches(counted.counts());
-        Double perfPerRoundTrip = perf == null ? null : (double) perf / countedRoundTrips;
-        result.note(String.format("%.3g context switches per round trip (%s; %.3g of them voluntary)%s", perRoundTrip,
-                SwitchCounts.RUSAGE_SOURCE, sleepsPerRoundTrip,
-                perfPerRoundTrip == null ? "" : String.format("; %.3g in the counted round (perf)", perfPerRoundTrip)));
-        Mechanism m = spec.mechanism();
-        if (m == Mechanism.SPIN) {
-            // A spinner never blocks; being preempted by other work on a busy host is the host's noise
-            // (involuntary, shown in the counts), not a handoff that went through the kernel.
-            if (sleepsPerRoundTrip > MAX_SPIN_SWITCHES_PER_ROUND_TRIP) {
-                result.flag(String.format("a spinning handoff must not block; the kernel counted %.3g voluntary switches per round trip",
-                        sleepsPerRoundTrip));
+    /** Each side's getrusage counts summed over the timed rounds (perf is never on a timed round). */
+    private static List<SwitchCounts> summed(List<PingPongRound.Result> rounds) {
+        List<SwitchCounts> out = new ArrayList<>();
+        for (int side = 0; side < 2; side++) {
+            long voluntary = 0;
+            long involuntary = 0;
+            String task = rounds.getFirst().counts().get(side).task();
+            for (PingPongRound.Result r : rounds) {
+                voluntary += r.counts().get(side).voluntary();
+                involuntary += r.counts().get(side).involuntary();
             }
-        } else if (oneCpu) {
-            if (perRoundTrip < 2) {
-                result.flag(String.format("a round trip on one CPU must switch at least twice; getrusage counted %.3g", perRoundTrip));
-            }
-            if (perfPerRoundTrip != null && perfPerRoundTrip < 2) {
-                result.flag(String.format("a round trip on one CPU must switch at least twice; perf counted %.3g", perfPerRoundTrip));
-            }
-        } else if (m.blocking() && sleepsPerRoundTrip > 2 * m.maxSleepsPerWait() + SLEEP_SLACK_PER_ROUND_TRIP) {
-            result.flag(String.format("%.3g sleeps per round trip: more than %d per wait", sleepsPerRoundTrip, m.maxSleepsPerWait()));
+            out.add(new SwitchCounts(task, null, null, voluntary, involuntary, null));
         }
-        int[] expected = {spec.pair().first(), spec.pair().second()};
-        for (PingPongRound.Result round : counted == null ? List.of(timed) : List.of(timed, counted)) {
-            for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
-                int atStart = round.cpus()[side][0];
-                int atEnd = round.cpus()[side][1];
-                if (atStart != expected[side] || atEnd != expected[side]) {
-                    result.flag(String.format("%s was pinned to CPU %d but ran on CPU %d/%d (start/end)",
-                            spec.name(side), expected[side], atStart, atEnd));
-                }
+        return out;
+    }
+
+    /** Both sides over their measured windows (summed over the timed rounds), judged by CPU. */
+    static Interference interference(PingPongRound.Spec spec, List<PingPongRound.Result> rounds, List<SwitchCounts> counts) {
+        int[] cpus = {spec.pair().first(), spec.pair().second()};
+        List<Interference.Task> tasks = new ArrayList<>();
+        for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
+            long window = 0;
+            Long run = 0L;
+            Long delay = 0L;
+            for (PingPongRound.Result r : rounds) {
+                long[] s = r.sched()[side];
+                window += Math.max(0, s[0]);
+                run = run == null || s[1] < 0 ? null : run + s[1];
+                delay = delay == null || s[2] < 0 ? null : delay + s[2];
             }
+            tasks.add(new Interference.Task(spec.name(side), rounds.getLast().tids()[side], cpus[side], window, run, delay,
+                    counts.get(side).involuntary(), SchedStat.SOURCE.replace("self/task/<tid>", "thread-self")
+                            + " read by the side at its measured edges; involuntary switches: " + SwitchCounts.RUSAGE_SOURCE));
         }
-        Long migrations = counted == null ? null : SwitchCounts.totalMigrations(counted.counts());
-        if (migrations != null && migrations > 0) result.flag(migrations + " CPU migrations while pinned (counted round)");
+        return Interference.judge(tasks);
     }
 
     static double median(long[] values) {

@@ -46,8 +46,12 @@ public final class PingPongRound {
         }
     }
 
-    /** Per-batch wall times (side 0), per-side counts, and the CPU each side ran on at [start, end]. */
-    record Result(long[] wallNs, List<SwitchCounts> counts, int[][] cpus) {}
+    /**
+     * Per-batch wall times (side 0), per-side counts, the CPU each side ran on at [start, end], each
+     * side's tid, and each side's scheduling over its measured window: {window, run, run delay} in ns
+     * (run and run delay -1 without schedstat), read by the side itself at its measured edges.
+     */
+    record Result(long[] wallNs, List<SwitchCounts> counts, int[][] cpus, int[] tids, long[][] sched) {}
 
     private PingPongRound() {}
 
@@ -80,7 +84,11 @@ public final class PingPongRound {
             deadline.cancel(false);
             List<SwitchCounts> counts = new ArrayList<>();
             int[][] ran = new int[2][2];
+            int[] tids = new int[2];
+            long[][] sched = new long[2][];
             for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
+                tids[side] = pp.tid(side);
+                sched[side] = new long[] {pp.windowNs(side), pp.runNs(side), pp.runDelayNs(side)};
                 long voluntary = pp.voluntarySwitches(side);
                 long involuntary = pp.involuntarySwitches(side);
                 counts.add(perf
@@ -89,7 +97,7 @@ public final class PingPongRound {
                 ran[side][0] = pp.cpu(side, false);
                 ran[side][1] = pp.cpu(side, true);
             }
-            return new Result(pp.batchWallNs(), counts, ran);
+            return new Result(pp.batchWallNs(), counts, ran, tids, sched);
         } finally {
             watchdog.shutdownNow();
             counters.forEach(TaskCounters::close);

@@ -175,6 +175,11 @@ public final class VthreadSwitchProbe implements Probe {
                 .param("threads", "virtual")
                 .param("scheduler", parallelism != null ? "parallelism=" + parallelism + " (jdk.virtualThreadScheduler.parallelism)"
                         : "default: parallelism = " + Runtime.getRuntime().availableProcessors() + " available processors")
+                // Typed, so the cost ladder places the rung by what was observed (CostLadder.observed).
+                .param("observed-carriers", join(seen.stream().map(VthreadHandoffMain.CarrierSeen::carrierTid)
+                        .collect(Collectors.toCollection(TreeSet::new))))
+                .param("observed-cpus", join(seen.stream().map(VthreadHandoffMain.CarrierSeen::cpu)
+                        .collect(Collectors.toCollection(TreeSet::new))))
                 .batches(plan, 2, run.wallNs(), null)
                 .timer("System.nanoTime (CLOCK_MONOTONIC)", ParkHandoff.nanoTimeReadNs())
                 .counters(List.of(

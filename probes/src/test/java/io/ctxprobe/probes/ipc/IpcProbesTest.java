@@ -36,7 +36,7 @@ class IpcProbesTest {
         int cpu = ctx.cpus().first();
         for (IpcChannel channel : IpcChannel.values()) {
             CaseResult r = TestContexts.find(results, channel.label() + "/same-core");
-            assertEquals(Status.OK, r.status(), () -> r.caseId() + ": " + r.reason());
+            TestContexts.assertValid(r);
             assertEquals(cpu + "," + cpu, r.params().get("cpus"));
             assertTrue(ThreadSwitchProbeTest.switchesPerRoundTrip(r) >= 2, r.caseId() + ": " + ThreadSwitchProbeTest.switchesPerRoundTrip(r));
             assertTrue(r.samples().stream().allMatch(v -> v > 0), r.samples().toString());

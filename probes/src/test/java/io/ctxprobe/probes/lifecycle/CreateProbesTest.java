@@ -36,7 +36,7 @@ class CreateProbesTest {
     private static double median(Map<String, CaseResult> results, String caseId) {
         CaseResult r = results.get(caseId);
         assertTrue(r != null, "no case " + caseId + " in " + results.keySet());
-        assertEquals(Status.OK, r.status(), () -> caseId + ": " + r.reason());
+        TestContexts.assertValid(r);
         return r.stats().median();
     }
 
@@ -57,7 +57,7 @@ class CreateProbesTest {
         Map<String, CaseResult> r = byCase(new ProcessCreateProbe(List.of(0, 256)).run(ctx()));
 
         for (CaseResult c : r.values()) {
-            assertEquals(Status.OK, c.status(), () -> c.caseId() + ": " + c.reason());
+            TestContexts.assertValid(c);
             assertEquals("us/create", c.unit());
         }
         // The JVM is a large parent: fork copies its page tables, vfork and posix_spawn do not.

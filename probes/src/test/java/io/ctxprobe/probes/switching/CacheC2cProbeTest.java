@@ -29,7 +29,7 @@ class CacheC2cProbeTest {
         int n = ctx.cpus().size();
         assertEquals(n * (n - 1) / 2, cells.size());
         for (CaseResult cell : cells) {
-            assertEquals(Status.OK, cell.status(), () -> cell.caseId() + ": " + cell.reason());
+            TestContexts.assertValid(cell);
             assertTrue(ThreadSwitchProbeTest.voluntaryPerRoundTrip(cell) < 0.01, cell.caseId() + ": a spinner never blocks");
             assertTrue(cell.stats().median() > 0);
         }

@@ -27,7 +27,7 @@ class FiberSwitchProbeTest {
         Map<String, CaseResult> fibers = byCase(new FiberSwitchProbe().run(ctx));
         CaseResult thread = TestContexts.find(new ThreadSwitchProbe().run(
                 TestContexts.quick(EnumSet.of(Placement.SAME_CORE), List.of("futex"))), "futex/same-core");
-        assertEquals(Status.OK, thread.status(), () -> "thread.switch: " + thread.reason());
+        TestContexts.assertValid(thread);
         CaseResult asm = fibers.get("asm");
         assertTrue(asm.status() == Status.OK || asm.status() == Status.FLAGGED, () -> "asm: " + asm.reason());
         assertTrue(asm.stats().median() * 10 <= thread.stats().median(),
@@ -40,7 +40,7 @@ class FiberSwitchProbeTest {
         assertEquals(List.of("asm", "asm-nofpu", "migrate", "ucontext"), fibers.keySet().stream().sorted().toList());
         for (String kind : List.of("asm", "asm-nofpu", "ucontext")) {
             CaseResult r = fibers.get(kind);
-            assertEquals(Status.OK, r.status(), () -> r.caseId() + ": " + r.reason());
+            TestContexts.assertValid(r);
             assertEquals("ns/switch", r.unit());
             assertTrue(r.cpuStats() != null && r.cpuStats().median() > 0, r.caseId() + " has thread CPU time per batch");
             assertTrue(r.timer().share() < 0.01, r.caseId() + ": the timer must be a negligible share of a batch");
@@ -76,7 +76,7 @@ class FiberSwitchProbeTest {
             assertEquals(Status.SKIPPED, migrate.status());
             return;
         }
-        assertEquals(Status.OK, migrate.status(), () -> migrate.reason());
+        TestContexts.assertValid(migrate);
         assertTrue(ThreadSwitchProbeTest.voluntaryPerRoundTrip(migrate) < 0.01, "a spinning handoff never blocks");
         String[] cpus = migrate.params().get("cpus").split(",");
         assertTrue(!cpus[0].equals(cpus[1]), "two CPUs: " + migrate.params().get("cpus"));

@@ -60,7 +60,7 @@ class VthreadSwitchProbeTest {
                 .get("futex/same-core");
         assertNotNull(kernel, "thread.switch measured futex/same-core");
         for (CaseResult r : List.of(virtual, fiber, kernel)) {
-            assertEquals(Status.OK, r.status(), () -> r.key() + ": " + r.reason());
+            TestContexts.assertValid(r);
         }
         assertTrue(fiber.stats().median() < virtual.stats().median(),
                 "asm fiber " + fiber.stats().median() + " ns vs one-carrier " + virtual.stats().median() + " ns per switch");
