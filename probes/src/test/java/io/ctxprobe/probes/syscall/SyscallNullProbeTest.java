@@ -7,7 +7,6 @@ import io.ctxprobe.binding.Crossings;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probes.TestContexts;
 import io.ctxprobe.report.CaseResult;
-import io.ctxprobe.report.Status;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -23,8 +22,8 @@ class SyscallNullProbeTest {
         for (Crossings.Way way : Crossings.Way.values()) expected.add(way.caseId());
         assertEquals(expected, results.stream().map(CaseResult::caseId).toList());
         for (CaseResult r : results) {
-            assertEquals(Status.OK, r.status(), r.key() + ": " + r.reason());
-            assertEquals(5, r.samples().size());
+            TestContexts.assertValid(r); // ok, or flagged only because other work took the CPU
+            assertTrue(r.samples().size() >= 5 && r.samples().size() <= 10, "5 batches, or up to twice that when extended");
         }
         for (CaseResult r : results.subList(1, results.size())) {
             assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("the binding's share:")), r.key() + ": " + r.notes());

@@ -11,7 +11,6 @@ import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.probes.TestContexts;
 import io.ctxprobe.report.CaseResult;
-import io.ctxprobe.report.Status;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -33,8 +32,8 @@ class SyscallVdsoProbeTest {
         List<CaseResult> results = new SyscallVdsoProbe().run(ctx);
         assertEquals(List.of("vdso", "forced-syscall"), results.stream().map(CaseResult::caseId).toList());
         for (CaseResult r : results) {
-            assertEquals(Status.OK, r.status(), r.key() + ": " + r.reason());
-            assertEquals(25, r.samples().size());
+            TestContexts.assertValid(r); // ok, or flagged only because other work took the CPU
+            assertTrue(r.samples().size() >= 25 && r.samples().size() <= 50, "25 batches, or up to twice that when extended");
             assertFalse(Double.isNaN(SyscallVdsoProbe.kernelShare(r)), "the kernel-time witness is in the notes: " + r.notes());
         }
         double vdso = SyscallVdsoProbe.kernelShare(results.get(0));
