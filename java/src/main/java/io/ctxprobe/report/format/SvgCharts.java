@@ -27,7 +27,8 @@ import static io.ctxprobe.report.format.SvgScale.c;
 final class SvgCharts {
 
     private static final int WIDTH = 620;
-    private static final int LABEL_W = 215;
+    /** Width of one character of an 11.5 px label, generously (DejaVu Sans is wide): labels are never cut. */
+    private static final double LABEL_CHAR_W = 6.6;
     private static final int BAR_H = 13;
 
     private SvgCharts() {}
@@ -46,13 +47,15 @@ final class SvgCharts {
                 max = Math.max(max, Math.max(p.p95(), p.value()));
             }
         }
-        SvgScale x = SvgScale.of(min, max, chart.log(), LABEL_W, WIDTH - 70, chart.axis() == Axis.KIB ? 2 : 10);
+        int labelW = (int) Math.min(320, Math.max(100, 12 + LABEL_CHAR_W
+                * chart.rows().stream().mapToInt(r -> r.label().length()).max().orElse(10)));
+        SvgScale x = SvgScale.of(min, max, chart.log(), labelW, WIDTH - 70, chart.axis() == Axis.KIB ? 2 : 10);
         StringBuilder s = open(chart.id(), chart.title(), height);
-        if (series > 1) legend(s, chart.series(), LABEL_W, 14);
+        if (series > 1) legend(s, chart.series(), labelW, 14);
         xAxis(s, x, chart.axis(), top, height - 28);
         int y = top;
         for (BarRow row : chart.rows()) {
-            s.append("<text class=\"label\" x=\"").append(LABEL_W - 6).append("\" y=\"").append(c(y + rowH / 2.0))
+            s.append("<text class=\"label\" x=\"").append(labelW - 6).append("\" y=\"").append(c(y + rowH / 2.0))
                     .append("\" text-anchor=\"end\" dominant-baseline=\"middle\">").append(html(row.label())).append("</text>\n");
             for (int i = 0; i < row.points().size(); i++) {
                 Point p = row.points().get(i);

@@ -40,9 +40,10 @@ record SvgScale(double lo, double hi, boolean log, double from, double to, int b
                     out.add(v * 5);
                 }
             }
-            if (base == 2 && out.size() > 9) {   // every other power of two
+            if (base == 2 && out.size() > 8) {   // every 2nd, 3rd... power of two: at most 8 ticks
+                int stride = (out.size() + 7) / 8;
                 List<Double> fewer = new ArrayList<>();
-                for (int i = 0; i < out.size(); i += 2) fewer.add(out.get(i));
+                for (int i = 0; i < out.size(); i += stride) fewer.add(out.get(i));
                 return fewer;
             }
             return out;
