@@ -8,7 +8,6 @@ import io.ctxprobe.report.JsonReports;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.Status;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -51,8 +50,9 @@ class HtmlReportBrowserTest {
     private static ChromeDriver driver;
     private static Path out;
 
-    @BeforeAll
-    static void startBrowser() throws Exception {
+    /** The browser, started by the first test that needs it; each test skips (or fails under CI) without one. */
+    private static synchronized void startBrowser() throws Exception {
+        if (driver != null) return;
         BrowserSetup.Found found = BrowserSetup.find();
         out = Path.of("target", "real-run").toAbsolutePath();
         Files.createDirectories(out);
@@ -79,6 +79,7 @@ class HtmlReportBrowserTest {
 
     @Test
     void theReportLoadsOfflineDrawsEveryPointSortsAndPrints() throws Exception {
+        startBrowser();
         RealRunFixture.Files4 run = RealRunFixture.get();
         load(run.html());
         Map<String, List<String>> marks = marks();
@@ -96,6 +97,7 @@ class HtmlReportBrowserTest {
 
     @Test
     void severalReportsSideBySideLoadCleanly() throws Exception {
+        startBrowser();
         RealRunFixture.Files4 run = RealRunFixture.get();
         Path two = out.resolve("two-reports.html");
         Outcome r = RunCommandTest.cli("report", run.json().toString(), run.json().toString(), "--html", two.toString());
