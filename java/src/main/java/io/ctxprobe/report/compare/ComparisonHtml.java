@@ -29,7 +29,7 @@ public final class ComparisonHtml {
                 + html(newName) + " — " + html(ComparisonText.describe(c.next())) + "</p>\n<p class=\"run\">"
                 + html("Method: " + Comparison.METHOD + "; threshold " + ComparisonText.percent(c.threshold()) + ".") + "</p>\n";
         StringBuilder main = new StringBuilder("<section id=\"verdict\"><h2 class=\"")
-                .append(c.regressions().isEmpty() ? "improved" : "regression").append("\">").append(html(ComparisonText.verdict(c)))
+                .append(c.regressions().isEmpty() ? "improved" : "regression").append("\">").append(html(ComparisonText.headline(c)))
                 .append("</h2>\n<p>").append(html(ComparisonText.summary(c))).append("</p></section>\n");
         if (!c.sameHost()) {
             main.append("<section id=\"hosts\"><h2>Different hosts</h2><p>The figures compare two machines, not two builds.</p>")

@@ -53,14 +53,20 @@ public final class ComparisonText {
     /** The verdict line: names the regressed cases, or says there is none. */
     public static String verdict(Comparison c) {
         List<Row> reg = c.regressions();
+        if (reg.isEmpty()) return headline(c);
+        return headline(c) + ": " + String.join(", ", reg.stream().map(r -> r.key() + " " + Fmt.ratio(r.estimate().ratio())).toList());
+    }
+
+    /** The verdict without the names: "REGRESSION: 3 cases slower than BASE by more than 10% with 95% confidence". */
+    public static String headline(Comparison c) {
+        List<Row> reg = c.regressions();
         if (reg.isEmpty()) {
             long noise = c.rows().stream().filter(r -> r.outcome() == Outcome.SLOWER_WITHIN_NOISE).count();
             return "no regression beyond " + percent(c.threshold()) + " with 95% confidence"
                     + (noise > 0 ? " (" + noise + " slower past the threshold but within noise)" : "");
         }
         return "REGRESSION: " + reg.size() + " case" + (reg.size() == 1 ? "" : "s") + " slower than BASE by more than "
-                + percent(c.threshold()) + " with 95% confidence: "
-                + String.join(", ", reg.stream().map(r -> r.key() + " " + Fmt.ratio(r.estimate().ratio())).toList());
+                + percent(c.threshold()) + " with 95% confidence";
     }
 
     public static String markdown(Comparison c, String baseName, String newName) {
