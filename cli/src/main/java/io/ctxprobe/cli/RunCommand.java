@@ -16,6 +16,9 @@ import io.ctxprobe.report.OutputTarget;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.RunInfo;
 import io.ctxprobe.report.RunInterference;
+import io.ctxprobe.report.compare.Comparison;
+import io.ctxprobe.report.compare.ComparisonText;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,6 +86,16 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     int retryDisturbed;
 
+    @Mixin
+    ReportFileOptions formats;
+
+    @Option(names = "--baseline", paramLabel = "FILE", description = "after the run, compare it with this saved report as"
+            + " 'ctxprobe compare' does (exit 3 on a regression); checked before anything runs")
+    String baseline;
+
+    @Mixin
+    CompareOptions compareOptions;
+
     @Option(names = "--no-lock", description = "measure even while another ctxprobe run holds this host's run lock"
             + " (both runs' figures may then be disturbed)")
     boolean noLock;
@@ -95,9 +108,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Request request = validate();
         HostFacts host = Ctxprobe.hostFacts();
+        if (request.baseline != null) compareOptions.requireComparableHosts(request.baseline.host(), host);
         OutputTarget target = request.report != null ? request.report : outputTarget("report", defaultReportPath(host));
-        // With the report on stdout, everything meant for a person goes to stderr.
-        PrintStream console = target.isStdout() ? System.err : System.out;
+        // With a report on stdout, everything meant for a person goes to stderr.
+        PrintStream console = target.isStdout() || formats.anyStdout() ? System.err : System.out;
         ReportSink sink = new ReportSink(target);
         RunInfo info = Ctxprobe.runInfo(request.run, commandLine());
         ProbeRunner runner = new ProbeRunner(new ProbeContext(request.plan.binding(), host, request.plan.options(), new Cleanup()));
@@ -134,7 +148,8 @@ final class RunCommand implements Callable<Integer> {
             // A signal stopped the probes: its hook writes the partial report, then the JVM halts.
             Thread.currentThread().join();
         }
-        ReportSink.Outcome written = sink.write(complete.get(), null);
+        Report report = complete.get();
+        ReportSink.Outcome written = sink.write(report, null);
 
         console.println();
         console.print(ResultTable.render(results));
@@ -142,14 +157,21 @@ final class RunCommand implements Callable<Integer> {
         console.print(MatrixView.render(results));
         console.print(LadderView.render(CostLadder.of(results)));
         if (aborted != null) System.err.println("ctxprobe: run aborted: " + aborted);
-        if (written.fallback() == null) {
-            console.println("report: " + target.describe());
-            return aborted == null ? ExitCodes.OK : ExitCodes.INTERNAL;
+        boolean filesWritten = formats.write(List.of(report), console, written.fallback() != null
+                ? written.fallback().toString() : target.isStdout() ? null : target.describe());
+        if (written.fallback() == null) console.println("report: " + target.describe());
+        // Without the fallback the sink said where the data went instead.
+        int code = written.fallback() == null && filesWritten && aborted == null ? ExitCodes.OK : ExitCodes.INTERNAL;
+        if (request.baseline != null) {
+            Comparison c = compareOptions.compare(request.baseline, report);
+            console.println();
+            console.print(ComparisonText.text(c, baseline, "this run"));
+            if (!c.regressions().isEmpty() && code == ExitCodes.OK) code = ExitCodes.REGRESSION;
         }
-        return ExitCodes.INTERNAL; // the sink said where the data went instead
+        return code;
     }
 
-    private record Request(RunRequest run, Ctxprobe.Plan plan, OutputTarget report) {}
+    private record Request(RunRequest run, Ctxprobe.Plan plan, OutputTarget report, Report baseline) {}
 
     private enum RunState { RUNNING, FINISHED, STOPPED_BY_SIGNAL }
 
@@ -166,8 +188,14 @@ final class RunCommand implements Callable<Integer> {
         }
         if (lockWaitSeconds < 0) throw new UsageException("--lock-wait must be 0 or more seconds, got " + lockWaitSeconds);
         OutputTarget report = json != null ? outputTarget("--json", json) : null;
+        formats.validate(report != null ? java.util.Map.of("--json", report) : java.util.Map.of());
+        Report base = null;
+        if (baseline != null) {
+            compareOptions.threshold(); // a bad threshold is exit 2 now, not after the run
+            base = CompareOptions.read("--baseline ", baseline);
+        }
         NativeLibrary.lookup(); // a directory the user must fix is exit 2 here, before anything runs
-        return new Request(run, plan, report);
+        return new Request(run, plan, report, base);
     }
 
     /**
