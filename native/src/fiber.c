@@ -115,7 +115,7 @@ out:
     return rc;
 }
 
-/* ---- placed loops (loop_placement.h, switch_loop_x86_64_sysv_elf_gas.S) ---- */
+/* ---- placed loops (loop_placement.h, switch_loop_<abi>.S: x86-64 SysV or AArch64 AAPCS64) ---- */
 
 _Static_assert(CTXP_PLACEMENTS == CTXPROBE_LOOP_PLACEMENTS, "loop_placement.h and fiber.h agree");
 _Static_assert(CTXP_PLACEMENT_STEP == CTXPROBE_LOOP_PLACEMENT_STEP, "loop_placement.h and fiber.h agree");

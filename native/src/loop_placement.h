@@ -32,12 +32,21 @@
 
 #ifdef __ASSEMBLER__
 
-/* Place the next instruction `off` bytes past a fresh 64-byte boundary. The padding is int3 and is
- * never executed: the code before it jumps over it. */
+/* The byte that pads code between and inside placed loops: never executed (the code before it
+ * jumps over it), and a trap if it ever were. */
+#if defined(__x86_64__)
+#define CTXP_CODE_FILL 0xcc          /* int3 */
+#elif defined(__aarch64__)
+#define CTXP_CODE_FILL 0x00          /* 4 zero bytes are udf #0: permanently undefined */
+#else
+#error "loop_placement.h: placed loops exist for x86-64 and aarch64 only"
+#endif
+
+/* Place the next instruction `off` bytes past a fresh 64-byte boundary. */
 .macro CTXP_PLACE off
-    .p2align 6, 0xcc
+    .p2align 6, CTXP_CODE_FILL
     .if \off
-    .skip \off, 0xcc
+    .skip \off, CTXP_CODE_FILL
     .endif
 .endm
 
