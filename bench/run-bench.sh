@@ -10,6 +10,7 @@ jar=bench/target/ctxprobe-bench.jar
 echo "## ctxprobe vs plain C ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -r), $(nproc) CPUs)"
 echo
 "${java[@]}" -cp "$jar" io.ctxprobe.bench.CompareWithC "${PAIRS:-5}"
+"${java[@]}" -cp "$jar" io.ctxprobe.bench.TlbReachVsC "${PAIRS:-5}"
 
 echo "## JMH"
 echo

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The TLB's steps in a measured reach curve (pure: medians in, steps out). At each N (ascending)
- * {@code d(N) = sparse(N) - packed(N)}, the median ns per load the TLB adds when the same N lines
+ * The TLB's steps in a measured reach curve (pure: per-point ns per load in, steps out; the probe
+ * feeds each point's fastest batch). At each N (ascending) {@code d(N) = sparse(N) - packed(N)}, the ns per load the TLB adds when the same N lines
  * lie one per page instead of packed; {@code u}, the smallest packed median of the curve, is one
  * cache-hit dependent load on this host, the noise yardstick (the minimum, because interference
  * only ever slows a point: one disturbed packed point must not raise the yardstick).

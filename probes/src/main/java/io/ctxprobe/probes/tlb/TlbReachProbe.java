@@ -82,7 +82,7 @@ public final class TlbReachProbe implements Probe {
     private static final class Series {
         final String prefix;
         final NativeTlb.Layout layout;
-        final Map<Long, List<Double>> medians = new TreeMap<>();
+        final Map<Long, List<Double>> fastest = new TreeMap<>();
         final List<CaseResult> results = new ArrayList<>();
         String skip;
 
@@ -92,7 +92,7 @@ public final class TlbReachProbe implements Probe {
         }
 
         int count(long n) {
-            return medians.getOrDefault(n, List.of()).size();
+            return fastest.getOrDefault(n, List.of()).size();
         }
 
         boolean allSkipped() {
@@ -137,7 +137,10 @@ public final class TlbReachProbe implements Probe {
         for (long n : pages) measure(ctx, s, n, cpu, null);
     }
 
-    /** Measures one point of a series (or records it skipped after the series' first skip); NaN when it did not run. */
+    /**
+     * Measures one point of a series (or records it skipped after the series' first skip). Returns, and
+     * keeps for the locator, the point's fastest batch (interference only slows a chase); NaN when it did not run.
+     */
     private static double measure(ProbeContext ctx, Series s, long n, int cpu, String refinement) {
         String caseId = s.prefix + "/" + n + (s.count(n) == 0 ? "" : "/again");
         CaseResult r;
@@ -148,16 +151,16 @@ public final class TlbReachProbe implements Probe {
             if (r.status() == Status.SKIPPED) s.skip = r.reason();
         }
         s.results.add(r);
-        double median = r.stats() == null ? Double.NaN : r.stats().median();
-        if (!Double.isNaN(median)) s.medians.computeIfAbsent(n, k -> new ArrayList<>()).add(median);
-        return median;
+        double fastest = r.stats() == null ? Double.NaN : r.stats().min();
+        if (!Double.isNaN(fastest)) s.fastest.computeIfAbsent(n, k -> new ArrayList<>()).add(fastest);
+        return fastest;
     }
 
     /** Sparse and packed paired by N and by measurement (the packed control is shared by every layout). */
     private static List<TlbStepLocator.Sample> samples(Series sparse, Series packed) {
         List<TlbStepLocator.Sample> out = new ArrayList<>();
-        for (Map.Entry<Long, List<Double>> e : sparse.medians.entrySet()) {
-            List<Double> p = packed.medians.getOrDefault(e.getKey(), List.of());
+        for (Map.Entry<Long, List<Double>> e : sparse.fastest.entrySet()) {
+            List<Double> p = packed.fastest.getOrDefault(e.getKey(), List.of());
             for (int i = 0; i < Math.min(e.getValue().size(), p.size()); i++) {
                 out.add(new TlbStepLocator.Sample(e.getKey(), e.getValue().get(i), p.get(i)));
             }

@@ -16,7 +16,9 @@ import java.util.TreeMap;
  *
  * <p><b>Coarse steps.</b> {@link TlbReachCurve}'s rule over the coarse grid finds each step (L1 the
  * first, L2 the second): its plateau level a and the point k that confirmed it. The step's top b is
- * d at k+1 (at k when k is the last point), measured a second time before anything else.
+ * d at k+1 (at k when k is the last point). Before any refinement every coarse point up to the
+ * first step's top is measured a second time (cheap: small N; a disturbed plateau would otherwise
+ * hide the L1 step, or invent one), then each later step's top.
  *
  * <p><b>Two boundaries per step.</b> The rise starts where d first exceeds a by 5% of the step's
  * height b - a (at least a tenth of a cache-hit load u); it saturates where d first reaches 90% of
@@ -167,13 +169,22 @@ public final class TlbStepLocator {
         TreeMap<Long, Point> points = combine(samples);
         TlbReachCurve c = coarseCurve(coarse, points);
         List<Level> levels = new ArrayList<>();
-        Request first = null;
         if (c == null) return new Walk(levels, null);
+        Request coarseAgain = null;
+        if (!c.steps().isEmpty()) {
+            long firstTop = c.pagesAt(Math.min(c.steps().get(0).confirmedAt() + 1, c.size() - 1));
+            for (long n : coarse) {
+                Point p = points.get(n);
+                if (n <= firstTop && p != null && p.count() < REPEATS) {
+                    coarseAgain = new Request(n, 1, "L1: re-measure the coarse points up to the first step's top");
+                    break;
+                }
+            }
+        }
+        Request first = coarseAgain;
         for (int l = 0; l < Math.min(LEVELS, c.steps().size()); l++) {
             TlbReachCurve.Step s = c.steps().get(l);
-            int k = s.confirmedAt();
-            int topIndex = Math.min(k + 1, c.size() - 1);
-            long topPages = c.pagesAt(topIndex);
+            long topPages = c.pagesAt(Math.min(s.confirmedAt() + 1, c.size() - 1));
             List<Point> range = new ArrayList<>(points.subMap(c.pagesAt(s.plateauFrom()), true, topPages, true).values());
             int refined = 0;
             for (Point p : range) refined += p.count() - (contains(coarse, p.pages()) ? 1 : 0);
@@ -186,15 +197,16 @@ public final class TlbStepLocator {
                     ? new Request(topPages, l + 1, "L" + (l + 1) + ": re-measure the step's top") : null;
             Found start = boundary(range, tStart, topPages, l + 1, "where the rise starts", budget);
             Found sat = boundary(range, tSaturated, topPages, l + 1, "where it saturates", budget);
-            Request request = budget ? firstOf(pre, start.request(), sat.request()) : null;
             Boundary startB = start.boundary();
             Boundary satB = sat.boundary();
-            if (pre != null && budget) {
-                startB = unlocated(startB, "the step's top is not re-measured yet");
-                satB = unlocated(satB, "the step's top is not re-measured yet");
+            String pending = coarseAgain != null ? "the coarse points are not re-measured yet"
+                    : pre != null && budget ? "the step's top is not re-measured yet" : null;
+            if (pending != null) {
+                startB = unlocated(startB, pending);
+                satB = unlocated(satB, pending);
             }
             levels.add(new Level(l + 1, a, b, topPages, startB, satB, refined));
-            if (first == null) first = request;
+            if (first == null && budget) first = firstOf(pre, start.request(), sat.request());
         }
         return new Walk(levels, first);
     }
