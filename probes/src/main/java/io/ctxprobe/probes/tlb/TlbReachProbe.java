@@ -176,9 +176,11 @@ public final class TlbReachProbe implements Probe {
     private static TlbReachReport refineAndReport(ProbeContext ctx, String prefix, long[] pages, Series sparse, Series packed,
                                                   int cpu, List<CaseResult> out, TlbReachReport base) {
         int packedBefore = prefix.equals("4k") ? 0 : packed.results.size();
+        // the quick suite's budget: huge-page curves refine their L1 step only (their L2 is the coarse interval)
+        int refine = prefix.equals("4k") || !ctx.options().quick() ? TlbStepLocator.LEVELS : 1;
         String stopped = null;
         for (int i = 0; i < MAX_REFINED_POINTS; i++) {
-            Optional<TlbStepLocator.Request> r = TlbStepLocator.next(pages, samples(sparse, packed));
+            Optional<TlbStepLocator.Request> r = TlbStepLocator.next(pages, samples(sparse, packed), refine);
             if (r.isEmpty()) break;
             long n = r.get().pages();
             double s = measure(ctx, sparse, n, cpu, r.get().why());
@@ -192,7 +194,7 @@ public final class TlbReachProbe implements Probe {
         out.addAll(packed.results.subList(packedBefore, packed.results.size()));
         List<TlbStepLocator.Sample> samples = samples(sparse, packed);
         TlbReachReport report = new TlbReachReport(ID, prefix, TlbStepLocator.coarseCurve(pages, samples),
-                TlbStepLocator.levels(pages, samples), stopped);
+                TlbStepLocator.levels(pages, samples, refine), stopped);
         out.addAll(report.cases(ctx.host(), base));
         return report;
     }

@@ -100,10 +100,11 @@ final class TlbReachReport {
                         start.upper(), fmt(start.dUpper()));
         b.note(String.format(Locale.ROOT, "%s reach (%s pages): %s; plateau %s ns, top %s ns at %d pages",
                 name, page, where, fmt(lv.plateau()), fmt(lv.top()), lv.topPages()));
-        b.note("rule: the rise starts where d holds above the plateau by 5% of the step (at least 0.1 cache-hit load)"
-                + " and saturates where it holds at 90% of it, for every following point; each located to within"
-                + " max(4 pages, 5% of N) by bisection, the first point above re-measured (minimum of two), "
-                + lv.refined() + " refined points");
+        boolean coarseOnly = !lv.located() && start.why().startsWith(TlbStepLocator.COARSE_ONLY);
+        b.note("rule: d from each point's fastest batch; the rise starts where d holds above the plateau by 5% of the"
+                + " step (at least 0.1 cache-hit load) and saturates where it holds at 90% of it, for every following"
+                + " point" + (coarseOnly ? "" : "; each located to within max(4 pages, 5% of N) by bisection, the first"
+                + " point above re-measured (minimum of two), " + lv.refined() + " refined points"));
         cpuid.ifPresent(f -> {
             Integer e = TlbHostFacts.entries(f);
             if (e == null) return;
@@ -114,7 +115,10 @@ final class TlbReachReport {
             if (f.flag() != null) b.note("host facts flag that CPUID value: " + f.flag());
         });
         if (base != null) b.note(compare("L" + lv.level(), base, lv));
-        if (!lv.located()) {
+        if (coarseOnly) {
+            b.note("not refined in the quick suite (it refines the 4 KiB curve's steps and the huge-page curves' L1):"
+                    + " the interval is the coarse grid's");
+        } else if (!lv.located()) {
             b.flag(name + " not located to the tolerance: " + (start.located() ? sat.why() : start.why())
                     + (stopped != null ? "; " + stopped : ""));
         }

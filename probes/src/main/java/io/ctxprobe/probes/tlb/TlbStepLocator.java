@@ -86,13 +86,28 @@ public final class TlbStepLocator {
 
     /** The next N to measure, or empty when every step found is located (or out of budget). */
     static Optional<Request> next(long[] coarse, List<Sample> samples) {
-        return Optional.ofNullable(walk(coarse, samples).request());
+        return next(coarse, samples, LEVELS);
+    }
+
+    /** As {@link #next(long[], List)}, refining only the first {@code refine} steps (1: L1 only). */
+    static Optional<Request> next(long[] coarse, List<Sample> samples, int refine) {
+        return Optional.ofNullable(walk(coarse, samples, refine).request());
     }
 
     /** The steps as located so far (L1, then L2 when the coarse curve has a second step). */
     static List<Level> levels(long[] coarse, List<Sample> samples) {
-        return walk(coarse, samples).levels();
+        return levels(coarse, samples, LEVELS);
     }
+
+    /**
+     * As {@link #levels(long[], List)}; a step past the first {@code refine} is reported with the
+     * interval the points so far give, not located, its boundaries' why starting with {@link #COARSE_ONLY}.
+     */
+    static List<Level> levels(long[] coarse, List<Sample> samples, int refine) {
+        return walk(coarse, samples, refine).levels();
+    }
+
+    static final String COARSE_ONLY = "not refined";
 
     /**
      * The rule over a curve measured in full beforehand (the bench's C curve, a recorded curve): each
@@ -133,11 +148,12 @@ public final class TlbStepLocator {
     }
 
     /**
-     * CPUID's figure against a located step: "agrees" when the entries lie between where the rise
-     * starts (its lower N) and where it saturates (its upper N), else "disagrees by X pages".
+     * CPUID's figure against a step: "agrees" when the entries lie between where the rise starts (its
+     * lower N) and where it saturates (its upper N), else "disagrees by X pages" (on the interval the
+     * points give, located or not: the case says which).
      */
     static String cpuidVerdict(int entries, Level l) {
-        if (!l.located() || l.start().lower() < 0) return "not compared: the step is not located";
+        if (l.start().lower() < 0 || l.saturation().upper() < 0) return "not compared: the step has no interval";
         long lo = l.start().lower();
         long hi = l.saturation().upper();
         if (entries >= lo && entries <= hi) return "agrees";
@@ -165,7 +181,7 @@ public final class TlbStepLocator {
                 on.stream().mapToDouble(Point::sparse).toArray(), on.stream().mapToDouble(Point::packed).toArray());
     }
 
-    private static Walk walk(long[] coarse, List<Sample> samples) {
+    private static Walk walk(long[] coarse, List<Sample> samples, int refine) {
         TreeMap<Long, Point> points = combine(samples);
         TlbReachCurve c = coarseCurve(coarse, points);
         List<Level> levels = new ArrayList<>();
@@ -199,14 +215,15 @@ public final class TlbStepLocator {
             Found sat = boundary(range, tSaturated, topPages, l + 1, "where it saturates", budget);
             Boundary startB = start.boundary();
             Boundary satB = sat.boundary();
-            String pending = coarseAgain != null ? "the coarse points are not re-measured yet"
+            String pending = l >= refine ? COARSE_ONLY + " (the interval between the points measured)"
+                    : coarseAgain != null ? "the coarse points are not re-measured yet"
                     : pre != null && budget ? "the step's top is not re-measured yet" : null;
             if (pending != null) {
                 startB = unlocated(startB, pending);
                 satB = unlocated(satB, pending);
             }
             levels.add(new Level(l + 1, a, b, topPages, startB, satB, refined));
-            if (first == null && budget) first = firstOf(pre, start.request(), sat.request());
+            if (first == null && budget && l < refine) first = firstOf(pre, start.request(), sat.request());
         }
         return new Walk(levels, first);
     }

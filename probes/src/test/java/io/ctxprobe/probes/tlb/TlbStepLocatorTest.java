@@ -171,6 +171,26 @@ class TlbStepLocatorTest {
     }
 
     @Test
+    void refiningL1OnlyLeavesL2AtItsCoarseInterval() {
+        List<TlbStepLocator.Sample> samples = new ArrayList<>();
+        Chase chase = synthetic(TlbStepLocatorTest::twoSharpSteps);
+        for (long n : QUICK) samples.add(chase.measure(n, 0));
+        for (int i = 0; i < 50; i++) {
+            Optional<TlbStepLocator.Request> r = TlbStepLocator.next(QUICK, samples, 1);
+            if (r.isEmpty()) break;
+            assertEquals(1, r.get().level(), r.get().why());
+            samples.add(chase.measure(r.get().pages(), 1));
+        }
+        List<TlbStepLocator.Level> levels = TlbStepLocator.levels(QUICK, samples, 1);
+        assertTrue(levels.get(0).located());
+        TlbStepLocator.Level l2 = levels.get(1);
+        assertFalse(l2.located());
+        assertTrue(l2.start().why().startsWith(TlbStepLocator.COARSE_ONLY), l2.start().why());
+        assertEquals(2048, l2.start().lower());
+        assertEquals(4096, l2.start().upper(), "the coarse grid's interval");
+    }
+
+    @Test
     void aCurveWithoutStepsAsksForNothing() {
         Driven d = drive(QUICK, synthetic(n -> 0.03));
         assertTrue(d.levels().isEmpty());
