@@ -82,7 +82,7 @@ public final class TlbReachProbe implements Probe {
     private static final class Series {
         final String prefix;
         final NativeTlb.Layout layout;
-        final Map<Long, List<Double>> fastest = new TreeMap<>();
+        final TreeMap<Long, List<Double>> fastest = new TreeMap<>();
         final List<CaseResult> results = new ArrayList<>();
         String skip;
 
@@ -93,6 +93,12 @@ public final class TlbReachProbe implements Probe {
 
         int count(long n) {
             return fastest.getOrDefault(n, List.of()).size();
+        }
+
+        /** The fastest figure at the nearest measured N at or above n (else below), or null. */
+        Double nearestFastest(long n) {
+            Map.Entry<Long, List<Double>> e = fastest.ceilingEntry(n) != null ? fastest.ceilingEntry(n) : fastest.floorEntry(n);
+            return e == null ? null : e.getValue().get(0);
         }
 
         boolean allSkipped() {
@@ -147,7 +153,8 @@ public final class TlbReachProbe implements Probe {
         if (s.skip != null) {
             r = CaseResult.skipped(ID, caseId, Map.of("pages", String.valueOf(n)), UNIT, s.skip);
         } else {
-            r = Cases.attempt(ctx, ID, caseId, UNIT, () -> point(ctx, caseId, s.layout, n, cpu, refinement));
+            Double estimate = refinement == null ? null : s.nearestFastest(n);
+            r = Cases.attempt(ctx, ID, caseId, UNIT, () -> point(ctx, caseId, s.layout, n, cpu, refinement, estimate));
             if (r.status() == Status.SKIPPED) s.skip = r.reason();
         }
         s.results.add(r);
@@ -199,8 +206,13 @@ public final class TlbReachProbe implements Probe {
         return report;
     }
 
+    /**
+     * One point. {@code estimateNs} (ns per load, from the nearest measured N) sizes the batches of a
+     * refined point without a pilot run: each run maps and touches N pages afresh, which costs more
+     * than the chase itself at a few thousand pages in a VM. Null: a pilot run sizes them.
+     */
     private static CaseResult point(ProbeContext ctx, String caseId, NativeTlb.Layout layout, long n, int cpu,
-                                    String refinement) {
+                                    String refinement, Double estimateNs) {
         boolean quick = ctx.options().quick();
         int batches = ctx.options().batches() != null ? ctx.options().batches() : quick ? QUICK_BATCHES
                 : ctx.options().measuredBatches();
@@ -209,22 +221,21 @@ public final class TlbReachProbe implements Probe {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
             MemorySegment huge = arena.allocate(ValueLayout.JAVA_LONG);
-            long pilotOps = Math.max(2 * n, 20_000);
-            int rc = NativeTlb.reachRun(layout, n, 0, 1, pilotOps, wall, huge);
-            if (rc < 0) {
-                if (layout == NativeTlb.Layout.SPARSE_HUGETLB) {
-                    throw new io.ctxprobe.probe.ProbeUnavailableException("hugetlbfs pages could not be mapped (MAP_HUGETLB: "
-                            + Errno.name(-rc) + "); " + TlbHostFacts.nrHugepages()
-                            + " — reserve some with sysctl vm.nr_hugepages=N");
-                }
-                NativeCore.check("ctxprobe_tlb_reach_run", rc);
+            double perLoadNs;
+            if (estimateNs == null) {
+                long pilotOps = Math.max(2 * n, 20_000);
+                check(layout, NativeTlb.reachRun(layout, n, 0, 1, pilotOps, wall, huge));
+                perLoadNs = (double) wall.get(ValueLayout.JAVA_LONG, 0) / pilotOps;
+            } else {
+                perLoadNs = estimateNs;
             }
-            double pilotNs = (double) wall.get(ValueLayout.JAVA_LONG, 0) / pilotOps;
-            long ops = Math.max(2 * n, (long) (batchNs / Math.max(pilotNs, 0.1)));
+            long ops = Math.max(2 * n, (long) (batchNs / Math.max(perLoadNs, 0.1)));
             BatchPlan plan = new BatchPlan(1, batches, ops);
+            int[] rc = new int[1];
             // Counted per load over the run (the warm-up batch included): dTLB misses per load where a PMU exists.
-            CounterReadings events = InThreadMeasurement.counted(ctx, (long) (plan.warmup() + batches) * ops, () -> NativeCore.check(
-                    "ctxprobe_tlb_reach_run", NativeTlb.reachRun(layout, n, plan.warmup(), batches, ops, wall, huge)));
+            CounterReadings events = InThreadMeasurement.counted(ctx, (long) (plan.warmup() + batches) * ops,
+                    () -> rc[0] = NativeTlb.reachRun(layout, n, plan.warmup(), batches, ops, wall, huge));
+            check(layout, rc[0]);
             long[] wallNs = wall.toArray(ValueLayout.JAVA_LONG);
             String layoutText = switch (layout) {
                 case SPARSE_4K -> "sparse: one line per 4 KiB page";
@@ -249,4 +260,13 @@ public final class TlbReachProbe implements Probe {
         }
     }
 
+    /** A run's negative errno: hugetlbfs's failed reservation is a skip with the fix, anything else an error. */
+    private static void check(NativeTlb.Layout layout, int rc) {
+        if (rc >= 0) return;
+        if (layout == NativeTlb.Layout.SPARSE_HUGETLB) {
+            throw new io.ctxprobe.probe.ProbeUnavailableException("hugetlbfs pages could not be mapped (MAP_HUGETLB: "
+                    + Errno.name(-rc) + "); " + TlbHostFacts.nrHugepages() + " — reserve some with sysctl vm.nr_hugepages=N");
+        }
+        NativeCore.check("ctxprobe_tlb_reach_run", rc);
+    }
 }
