@@ -88,7 +88,6 @@ class TlbStepLocatorTest {
         assertEquals(37 + 45, r.pages().length, "every 4 pages from 16 to 160, every 128 from 512 to 6144");
         List<TlbStepLocator.Level> levels = TlbStepLocator.locateOnCurve(r.pages(), r.sparse(), r.packed(), RECORDED_COARSE);
         assertEquals(2, levels.size());
-        System.out.println("recorded zen4: " + levels);
         TlbStepLocator.Level l1 = levels.get(0);
         assertWithin(l1.start(), 4);
         assertTrue(Math.abs(l1.start().lower() - 72) <= 4, "L1 steps after " + l1.start().lower() + " pages, not 72 +/- 4");
