@@ -29,6 +29,7 @@ fi
 echo "## ctxprobe vs plain C ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -r), $(nproc) CPUs)"
 echo
 "${java[@]}" -cp "$jar" io.ctxprobe.bench.CompareWithC "${PAIRS:-5}"
+"${java[@]}" -cp "$jar" io.ctxprobe.bench.TlbReachVsC "${PAIRS:-5}"
 
 echo "## JMH"
 echo

@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The TLB's steps in a measured reach curve (pure: medians in, steps out). At each N (ascending)
- * {@code d(N) = sparse(N) - packed(N)}, the median ns per load the TLB adds when the same N lines
- * lie one per page instead of packed; {@code u = packed(N0)} at the smallest N is one cache-hit
- * dependent load on this host, the noise yardstick.
+ * The TLB's steps in a measured reach curve (pure: per-point ns per load in, steps out; the probe
+ * feeds each point's fastest batch). At each N (ascending) {@code d(N) = sparse(N) - packed(N)}, the ns per load the TLB adds when the same N lines
+ * lie one per page instead of packed; {@code u}, the smallest packed median of the curve, is one
+ * cache-hit dependent load on this host, the noise yardstick (the minimum, because interference
+ * only ever slows a point: one disturbed packed point must not raise the yardstick).
  *
  * <p><b>Step rule.</b> Walking N upward, the plateau is the median of d over the points since the
  * last step (at first: since the first point). The point k is a step when
@@ -26,8 +27,12 @@ import java.util.List;
  */
 final class TlbReachCurve {
 
-    /** A found step: the index of the first point at or above its midpoint, and the N just before it (the reach). */
-    record Step(int index, long reachPages, long firstAbovePages) {}
+    /**
+     * A found step: the index of the first point at or above its midpoint, and the N just before it
+     * (the coarse reach); the plateau it rose from (its first index and median d) and the index k of
+     * the point that confirmed it (k and k+1 both above the threshold).
+     */
+    record Step(int index, long reachPages, long firstAbovePages, int plateauFrom, double plateau, int confirmedAt) {}
 
     private final long[] pages;
     private final double[] d;
@@ -41,7 +46,7 @@ final class TlbReachCurve {
         this.pages = pages.clone();
         this.d = new double[pages.length];
         for (int i = 0; i < d.length; i++) d[i] = sparse[i] - packed[i];
-        this.u = packed[0];
+        this.u = Arrays.stream(packed).min().orElseThrow();
         this.steps = findSteps();
     }
 
@@ -61,7 +66,7 @@ final class TlbReachCurve {
                 // points at or above it (a lone noisy point earlier on the plateau does not count)
                 int j = d[k] < mid && k + 1 < d.length ? k + 1 : k;
                 while (j - 1 > start && d[j - 1] >= mid) j--;
-                out.add(new Step(j, pages[j - 1], pages[j]));
+                out.add(new Step(j, pages[j - 1], pages[j], start, plateau, k));
                 start = j;
                 lastStepValue = d[j];
                 k = j;
@@ -74,7 +79,7 @@ final class TlbReachCurve {
         return d[i];
     }
 
-    /** The cache-hit yardstick u (packed at the smallest N). */
+    /** The cache-hit yardstick u (the smallest packed median). */
     double unit() {
         return u;
     }
@@ -109,6 +114,10 @@ final class TlbReachCurve {
 
     long pagesAt(int i) {
         return pages[i];
+    }
+
+    int size() {
+        return pages.length;
     }
 
     static double median(double[] v) {

@@ -5,7 +5,6 @@ import io.ctxprobe.probes.measurement.InThreadMeasurement;
 import io.ctxprobe.probes.measurement.Cases;
 import io.ctxprobe.linux.NativeCore;
 import io.ctxprobe.linux.NativeTlb;
-import io.ctxprobe.host.Fact;
 import io.ctxprobe.measure.CounterReadings;
 import io.ctxprobe.linux.Errno;
 import io.ctxprobe.measure.BatchPlan;
@@ -22,13 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * tlb.reach — how many pages the data TLBs cover, measured: a dependent pointer chase over N lines
  * one per 4 KiB page (sparse) against the same N lines packed into N/64 pages (the cache control).
- * {@code sparse - packed} is the TLB's share; where it steps up, a TLB level ran out. Derived from
- * the curve only ({@link TlbReachCurve} holds the rule): the L1 and L2 reach and the page-walk
- * penalty, set beside what CPUID claims. The same sparse chase on transparent huge pages and on
+ * {@code sparse - packed} is the TLB's share; where it steps up, a TLB level ran out. After the
+ * coarse sweep the probe measures the points {@link TlbStepLocator} asks for until each step is
+ * located (L1 within 4 pages, each boundary of a gradual L2 within 5% of its N); the derived L1 and
+ * L2 reach (intervals, with their evidence) and the page-walk penalty come from the curve only
+ * ({@link TlbReachReport}), with CPUID's figure set beside them as a verdict, never as the answer. The same sparse chase on transparent huge pages and on
  * hugetlbfs pages shows whether huge pages enlarge the reach on this host. Unit: ns per load.
  */
 public final class TlbReachProbe implements Probe {
@@ -43,6 +45,8 @@ public final class TlbReachProbe implements Probe {
     private static final int QUICK_BATCHES = 5;
     private static final long QUICK_BATCH_NS = 1_500_000;
     private static final long DEFAULT_BATCH_NS = 10_000_000;
+    /** A bound on refined measurements per layout (the locator's own budget is 24 per step). */
+    private static final int MAX_REFINED_POINTS = 2 * TlbStepLocator.MAX_REFINED_PER_LEVEL + 4;
 
     private final long[] pagesOverride;
 
@@ -70,8 +74,37 @@ public final class TlbReachProbe implements Probe {
         return InThreadMeasurement.PARAMETERS;
     }
 
-    /** One layout's curve: per N the case result (null median where the case did not run). */
-    private record Curve(String prefix, List<CaseResult> results, double[] medians) {}
+    /**
+     * Every measurement of one layout, by N; a second one at the same N (a re-measure the refinement
+     * asks for) is the case {@code <prefix>/<N>/again}. After the first skipped point the layout's
+     * later points are skipped with the same reason.
+     */
+    private static final class Series {
+        final String prefix;
+        final NativeTlb.Layout layout;
+        final TreeMap<Long, List<Double>> fastest = new TreeMap<>();
+        final List<CaseResult> results = new ArrayList<>();
+        String skip;
+
+        Series(String prefix, NativeTlb.Layout layout) {
+            this.prefix = prefix;
+            this.layout = layout;
+        }
+
+        int count(long n) {
+            return fastest.getOrDefault(n, List.of()).size();
+        }
+
+        /** The fastest figure at the nearest measured N at or above n (else below), or null. */
+        Double nearestFastest(long n) {
+            Map.Entry<Long, List<Double>> e = fastest.ceilingEntry(n) != null ? fastest.ceilingEntry(n) : fastest.floorEntry(n);
+            return e == null ? null : e.getValue().get(0);
+        }
+
+        boolean allSkipped() {
+            return results.stream().allMatch(r -> r.status() == Status.SKIPPED);
+        }
+    }
 
     @Override
     public List<CaseResult> run(ProbeContext ctx) {
@@ -79,53 +112,107 @@ public final class TlbReachProbe implements Probe {
         List<CaseResult> results = new ArrayList<>();
         int cpu = ctx.cpus().first();
         try (ProbeContext.Pin _ = ctx.pinCurrentThread(cpu)) {
-            Curve sparse = curve(ctx, "4k/sparse", NativeTlb.Layout.SPARSE_4K, pages, cpu);
-            Curve packed = curve(ctx, "4k/packed", NativeTlb.Layout.PACKED, pages, cpu);
-            results.addAll(sparse.results());
-            results.addAll(packed.results());
-            TlbReachCurve fourK = derive(ctx, "4k", pages, sparse, packed, results, null);
+            Series sparse = new Series("4k/sparse", NativeTlb.Layout.SPARSE_4K);
+            Series packed = new Series("4k/packed", NativeTlb.Layout.PACKED);
+            sweep(ctx, sparse, pages, cpu);
+            sweep(ctx, packed, pages, cpu);
+            TlbReachReport fourK = refineAndReport(ctx, "4k", pages, sparse, packed, cpu, results, null);
 
             String thp = TlbHostFacts.thpMode(ctx.host());
             if ("never".equals(thp)) {
                 results.add(CaseResult.skipped(ID, "thp", Map.of(), UNIT, "transparent huge pages are off (THP enabled = never)"));
             } else {
-                Curve thpCurve = curve(ctx, "thp/sparse", NativeTlb.Layout.SPARSE_THP, pages, cpu);
-                results.addAll(thpCurve.results());
-                derive(ctx, "thp", pages, thpCurve, packed, results, fourK);
+                Series thpCurve = new Series("thp/sparse", NativeTlb.Layout.SPARSE_THP);
+                sweep(ctx, thpCurve, pages, cpu);
+                refineAndReport(ctx, "thp", pages, thpCurve, packed, cpu, results, fourK);
             }
 
-            Curve huge = curve(ctx, "hugetlb/sparse", NativeTlb.Layout.SPARSE_HUGETLB, pages, cpu);
-            if (huge.results().stream().allMatch(r -> r.status() == Status.SKIPPED)) {
-                results.add(CaseResult.skipped(ID, "hugetlb", Map.of(), UNIT, huge.results().get(0).reason()));
+            Series huge = new Series("hugetlb/sparse", NativeTlb.Layout.SPARSE_HUGETLB);
+            sweep(ctx, huge, pages, cpu);
+            if (huge.allSkipped()) {
+                results.add(CaseResult.skipped(ID, "hugetlb", Map.of(), UNIT, huge.results.get(0).reason()));
             } else {
-                results.addAll(huge.results());
-                derive(ctx, "hugetlb", pages, huge, packed, results, fourK);
+                refineAndReport(ctx, "hugetlb", pages, huge, packed, cpu, results, fourK);
             }
         }
         return results;
     }
 
-    private Curve curve(ProbeContext ctx, String prefix, NativeTlb.Layout layout, long[] pages, int cpu) {
-        List<CaseResult> out = new ArrayList<>();
-        double[] medians = new double[pages.length];
-        String skip = null;
-        for (int i = 0; i < pages.length; i++) {
-            long n = pages[i];
-            String caseId = prefix + "/" + n;
-            if (skip != null) {
-                out.add(CaseResult.skipped(ID, caseId, Map.of("pages", String.valueOf(n)), UNIT, skip));
-                medians[i] = Double.NaN;
-                continue;
-            }
-            CaseResult r = Cases.attempt(ctx, ID, caseId, UNIT, () -> point(ctx, caseId, layout, n, cpu));
-            if (r.status() == Status.SKIPPED) skip = r.reason();
-            out.add(r);
-            medians[i] = r.stats() == null ? Double.NaN : r.stats().median();
-        }
-        return new Curve(prefix, out, medians);
+    /** The coarse sweep of one layout over the grid. */
+    private static void sweep(ProbeContext ctx, Series s, long[] pages, int cpu) {
+        for (long n : pages) measure(ctx, s, n, cpu, null);
     }
 
-    private static CaseResult point(ProbeContext ctx, String caseId, NativeTlb.Layout layout, long n, int cpu) {
+    /**
+     * Measures one point of a series (or records it skipped after the series' first skip). Returns, and
+     * keeps for the locator, the point's fastest batch (interference only slows a chase); NaN when it did not run.
+     */
+    private static double measure(ProbeContext ctx, Series s, long n, int cpu, String refinement) {
+        String caseId = s.prefix + "/" + n + (s.count(n) == 0 ? "" : "/again");
+        CaseResult r;
+        if (s.skip != null) {
+            r = CaseResult.skipped(ID, caseId, Map.of("pages", String.valueOf(n)), UNIT, s.skip);
+        } else {
+            Double estimate = refinement == null ? null : s.nearestFastest(n);
+            r = Cases.attempt(ctx, ID, caseId, UNIT, () -> point(ctx, caseId, s.layout, n, cpu, refinement, estimate));
+            if (r.status() == Status.SKIPPED) s.skip = r.reason();
+        }
+        s.results.add(r);
+        double fastest = r.stats() == null ? Double.NaN : r.stats().min();
+        if (!Double.isNaN(fastest)) s.fastest.computeIfAbsent(n, k -> new ArrayList<>()).add(fastest);
+        return fastest;
+    }
+
+    /** Sparse and packed paired by N and by measurement (the packed control is shared by every layout). */
+    private static List<TlbStepLocator.Sample> samples(Series sparse, Series packed) {
+        List<TlbStepLocator.Sample> out = new ArrayList<>();
+        for (Map.Entry<Long, List<Double>> e : sparse.fastest.entrySet()) {
+            List<Double> p = packed.fastest.getOrDefault(e.getKey(), List.of());
+            for (int i = 0; i < Math.min(e.getValue().size(), p.size()); i++) {
+                out.add(new TlbStepLocator.Sample(e.getKey(), e.getValue().get(i), p.get(i)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After the coarse sweep: the points {@link TlbStepLocator} asks for, until every step is located
+     * (or a point fails), then the layout's cases and its derived ones. The packed control is measured
+     * at a refined N only when this layout needs one more packed measurement there than exist.
+     */
+    private static TlbReachReport refineAndReport(ProbeContext ctx, String prefix, long[] pages, Series sparse, Series packed,
+                                                  int cpu, List<CaseResult> out, TlbReachReport base) {
+        int packedBefore = prefix.equals("4k") ? 0 : packed.results.size();
+        // the quick suite's budget: huge-page curves refine their L1 step only (their L2 is the coarse interval)
+        int refine = prefix.equals("4k") || !ctx.options().quick() ? TlbStepLocator.LEVELS : 1;
+        String stopped = null;
+        for (int i = 0; i < MAX_REFINED_POINTS; i++) {
+            Optional<TlbStepLocator.Request> r = TlbStepLocator.next(pages, samples(sparse, packed), refine);
+            if (r.isEmpty()) break;
+            long n = r.get().pages();
+            double s = measure(ctx, sparse, n, cpu, r.get().why());
+            double p = packed.count(n) < sparse.count(n) ? measure(ctx, packed, n, cpu, r.get().why()) : 0;
+            if (Double.isNaN(s) || Double.isNaN(p)) {
+                stopped = "the refinement stopped: the point at " + n + " pages did not run";
+                break;
+            }
+        }
+        out.addAll(sparse.results);
+        out.addAll(packed.results.subList(packedBefore, packed.results.size()));
+        List<TlbStepLocator.Sample> samples = samples(sparse, packed);
+        TlbReachReport report = new TlbReachReport(ID, prefix, TlbStepLocator.coarseCurve(pages, samples),
+                TlbStepLocator.levels(pages, samples, refine), stopped);
+        out.addAll(report.cases(ctx.host(), base));
+        return report;
+    }
+
+    /**
+     * One point. {@code estimateNs} (ns per load, from the nearest measured N) sizes the batches of a
+     * refined point without a pilot run: each run maps and touches N pages afresh, which costs more
+     * than the chase itself at a few thousand pages in a VM. Null: a pilot run sizes them.
+     */
+    private static CaseResult point(ProbeContext ctx, String caseId, NativeTlb.Layout layout, long n, int cpu,
+                                    String refinement, Double estimateNs) {
         boolean quick = ctx.options().quick();
         int batches = ctx.options().batches() != null ? ctx.options().batches() : quick ? QUICK_BATCHES
                 : ctx.options().measuredBatches();
@@ -134,22 +221,21 @@ public final class TlbReachProbe implements Probe {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment wall = arena.allocate(ValueLayout.JAVA_LONG, batches);
             MemorySegment huge = arena.allocate(ValueLayout.JAVA_LONG);
-            long pilotOps = Math.max(2 * n, 20_000);
-            int rc = NativeTlb.reachRun(layout, n, 0, 1, pilotOps, wall, huge);
-            if (rc < 0) {
-                if (layout == NativeTlb.Layout.SPARSE_HUGETLB) {
-                    throw new io.ctxprobe.probe.ProbeUnavailableException("hugetlbfs pages could not be mapped (MAP_HUGETLB: "
-                            + Errno.name(-rc) + "); " + TlbHostFacts.nrHugepages()
-                            + " — reserve some with sysctl vm.nr_hugepages=N");
-                }
-                NativeCore.check("ctxprobe_tlb_reach_run", rc);
+            double perLoadNs;
+            if (estimateNs == null) {
+                long pilotOps = Math.max(2 * n, 20_000);
+                check(layout, NativeTlb.reachRun(layout, n, 0, 1, pilotOps, wall, huge));
+                perLoadNs = (double) wall.get(ValueLayout.JAVA_LONG, 0) / pilotOps;
+            } else {
+                perLoadNs = estimateNs;
             }
-            double pilotNs = (double) wall.get(ValueLayout.JAVA_LONG, 0) / pilotOps;
-            long ops = Math.max(2 * n, (long) (batchNs / Math.max(pilotNs, 0.1)));
+            long ops = Math.max(2 * n, (long) (batchNs / Math.max(perLoadNs, 0.1)));
             BatchPlan plan = new BatchPlan(1, batches, ops);
+            int[] rc = new int[1];
             // Counted per load over the run (the warm-up batch included): dTLB misses per load where a PMU exists.
-            CounterReadings events = InThreadMeasurement.counted(ctx, (long) (plan.warmup() + batches) * ops, () -> NativeCore.check(
-                    "ctxprobe_tlb_reach_run", NativeTlb.reachRun(layout, n, plan.warmup(), batches, ops, wall, huge)));
+            CounterReadings events = InThreadMeasurement.counted(ctx, (long) (plan.warmup() + batches) * ops,
+                    () -> rc[0] = NativeTlb.reachRun(layout, n, plan.warmup(), batches, ops, wall, huge));
+            check(layout, rc[0]);
             long[] wallNs = wall.toArray(ValueLayout.JAVA_LONG);
             String layoutText = switch (layout) {
                 case SPARSE_4K -> "sparse: one line per 4 KiB page";
@@ -161,6 +247,7 @@ public final class TlbReachProbe implements Probe {
                     .param("cpu", cpu).batches(plan, 1, wallNs, null)
                     .timer("CLOCK_MONOTONIC (C)", NativeLoops.clockReadNs())
                     .counters(events.counters());
+            if (refinement != null) b.param("refinement", refinement);
             events.notes().forEach(b::note);
             long kib = huge.get(ValueLayout.JAVA_LONG, 0);
             if (layout == NativeTlb.Layout.SPARSE_THP || layout == NativeTlb.Layout.SPARSE_HUGETLB) {
@@ -173,98 +260,13 @@ public final class TlbReachProbe implements Probe {
         }
     }
 
-    /**
-     * Adds the derived cases {@code <prefix>/reach/l1}, {@code <prefix>/reach/l2} (unit pages) and
-     * {@code <prefix>/walk-penalty} (ns per load past the L2 reach), each skipped with "not found in
-     * the measured range" when the rule finds no such step. {@code base} (the 4 KiB curve) is what a
-     * huge-page curve is compared with.
-     */
-    private static TlbReachCurve derive(ProbeContext ctx, String prefix, long[] pages, Curve sparse, Curve packed,
-                                        List<CaseResult> out, TlbReachCurve base) {
-        List<Integer> ok = new ArrayList<>();
-        for (int i = 0; i < pages.length; i++) {
-            if (!Double.isNaN(sparse.medians()[i]) && !Double.isNaN(packed.medians()[i])) ok.add(i);
+    /** A run's negative errno: hugetlbfs's failed reservation is a skip with the fix, anything else an error. */
+    private static void check(NativeTlb.Layout layout, int rc) {
+        if (rc >= 0) return;
+        if (layout == NativeTlb.Layout.SPARSE_HUGETLB) {
+            throw new io.ctxprobe.probe.ProbeUnavailableException("hugetlbfs pages could not be mapped (MAP_HUGETLB: "
+                    + Errno.name(-rc) + "); " + TlbHostFacts.nrHugepages() + " — reserve some with sysctl vm.nr_hugepages=N");
         }
-        if (ok.size() < 2) {
-            out.add(CaseResult.skipped(ID, prefix + "/reach/l1", Map.of(), "pages", "too few measured points to derive a reach"));
-            return null;
-        }
-        long[] n = ok.stream().mapToLong(i -> pages[i]).toArray();
-        double[] s = ok.stream().mapToDouble(i -> sparse.medians()[i]).toArray();
-        double[] p = ok.stream().mapToDouble(i -> packed.medians()[i]).toArray();
-        TlbReachCurve c = new TlbReachCurve(n, s, p);
-        String range = "measured N = " + n[0] + ".." + n[n.length - 1] + " pages";
-        String rule = "rule: a step is the first N where sparse - packed exceeds the plateau's median by more than"
-                + " max(one cache-hit load = " + fmt(c.unit()) + " ns, the plateau itself), confirmed by the next N";
-
-        Optional<Fact> l1Fact = TlbHostFacts.cpuidDataTlb(ctx.host(), 1);
-        Optional<Fact> l2Fact = TlbHostFacts.cpuidDataTlb(ctx.host(), 2);
-        String page = prefix.equals("4k") ? "4 KiB" : prefix.equals("thp") ? "transparent huge" : "hugetlbfs";
-
-        TlbReachCurve.Step l1 = c.l1();
-        if (l1 == null) {
-            out.add(CaseResult.skipped(ID, prefix + "/reach/l1", Map.of(), "pages",
-                    "L1 dTLB reach (" + page + " pages): not found in the measured range (" + range + ")"));
-        } else {
-            CaseResultBuilder b = derived(prefix + "/reach/l1", "pages", l1.reachPages())
-                    .note(String.format("sparse - packed steps from %s ns at %d pages to %s ns at %d pages; %s",
-                            fmt(c.difference(l1.index() - 1)), l1.reachPages(), fmt(c.difference(l1.index())),
-                            l1.firstAbovePages(), rule));
-            l1Fact.ifPresent(f -> b.note("CPUID says " + TlbHostFacts.entries(f) + " L1 dTLB 4K entries (" + f.name()
-                    + "); measured reach ≈ " + l1.reachPages() + " pages"));
-            if (base != null) b.note(compare("L1", base.l1(), l1));
-            out.add(b.build());
-        }
-        TlbReachCurve.Step l2 = c.l2();
-        if (l2 == null) {
-            out.add(CaseResult.skipped(ID, prefix + "/reach/l2", Map.of(), "pages",
-                    "L2 TLB reach (" + page + " pages): not found in the measured range (" + range + ")"
-                            + l2Fact.map(f -> "; CPUID says " + TlbHostFacts.entries(f) + " L2 entries").orElse("")));
-            out.add(CaseResult.skipped(ID, prefix + "/walk-penalty", Map.of(), "ns/miss",
-                    "page-walk penalty: no L2 step found in the measured range (" + range + ")"));
-        } else {
-            CaseResultBuilder b = derived(prefix + "/reach/l2", "pages", l2.reachPages())
-                    .note(String.format("sparse - packed steps from %s ns at %d pages to %s ns at %d pages; %s",
-                            fmt(c.difference(l2.index() - 1)), l2.reachPages(), fmt(c.difference(l2.index())),
-                            l2.firstAbovePages(), rule));
-            l2Fact.ifPresent(f -> {
-                b.note("CPUID says " + TlbHostFacts.entries(f) + " L2 entries (" + f.name() + "); measured reach ≈ "
-                        + l2.reachPages() + " pages");
-                if (f.flag() != null) b.note("host facts flag that CPUID value: " + f.flag());
-            });
-            if (base != null) b.note(compare("L2", base.l2(), l2));
-            out.add(b.build());
-            double[] r = c.walkRange();
-            out.add(derived(prefix + "/walk-penalty", "ns/miss", c.walkPenalty())
-                    .note(String.format("median of sparse - packed from %d pages on (past the L2 reach): %s ns per load,"
-                                    + " range %s..%s ns", l2.firstAbovePages(), fmt(c.walkPenalty()), fmt(r[0]), fmt(r[1])))
-                    .build());
-        }
-        if (base != null && l1 == null && base.l1() != null) {
-            out.add(CaseResult.skipped(ID, prefix + "/vs-4k", Map.of(), "pages", "no L1 step on " + page
-                    + " pages in the measured range (" + range + "), while 4 KiB pages step after "
-                    + base.l1().reachPages() + " pages: huge pages enlarged the reach beyond the measured range"));
-        }
-        return c;
+        NativeCore.check("ctxprobe_tlb_reach_run", rc);
     }
-
-    private static String compare(String level, TlbReachCurve.Step fourK, TlbReachCurve.Step huge) {
-        if (fourK == null) return level + ": the 4 KiB curve has no such step to compare with";
-        if (huge.reachPages() > fourK.reachPages()) {
-            return level + ": huge pages enlarged the reach: " + huge.reachPages() + " vs " + fourK.reachPages() + " 4 KiB pages";
-        }
-        return level + ": huge pages did not enlarge the reach here: " + huge.reachPages() + " vs "
-                + fourK.reachPages() + " 4 KiB pages";
-    }
-
-    private static CaseResultBuilder derived(String caseId, String unit, double value) {
-        BatchPlan one = new BatchPlan(0, 1, 1);
-        return new CaseResultBuilder(ID, caseId, unit).param("derived", "from the measured curve").valuesInUnit(one,
-                new double[] {value}, null);
-    }
-
-    private static String fmt(double v) {
-        return String.format("%.2f", v);
-    }
-
 }
