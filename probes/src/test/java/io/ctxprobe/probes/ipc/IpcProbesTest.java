@@ -87,9 +87,11 @@ class IpcProbesTest {
         }
         // On one CPU the pipe copies every byte twice through the kernel and switches for every 64 KiB
         // (its default capacity); the threads' ring switches at most once per 4 slots: a gap of several
-        // times on the development VM (7000 vs 1600 MB/s), so the order is safe even under load.
-        double shm = TestContexts.find(results, "shared-memory/same-core").stats().median();
-        double pipe = TestContexts.find(results, "pipe/same-core").stats().median();
+        // times on the development VM (7000 vs 1600 MB/s). Each side's best batch is compared: other
+        // work on the CPU only slows a batch, so the best is the least disturbed (a loaded test host
+        // once gave medians of 2050 vs 3500 MB/s).
+        double shm = TestContexts.find(results, "shared-memory/same-core").samples().stream().mapToDouble(v -> v).max().orElseThrow();
+        double pipe = TestContexts.find(results, "pipe/same-core").samples().stream().mapToDouble(v -> v).max().orElseThrow();
         assertTrue(shm > pipe, "shared memory " + shm + " MB/s vs pipe " + pipe + " MB/s");
         assertEquals(List.of(), TestContexts.childPids(), "child processes left behind");
         assertEquals(fds, TestContexts.openFds(), "file descriptors left open");
