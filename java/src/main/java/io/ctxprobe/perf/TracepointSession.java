@@ -109,6 +109,11 @@ public final class TracepointSession implements AutoCloseable {
         return new Samples(out, lost[0], other[0]);
     }
 
+    /** The ring of the {@code index}-th CPU (the fixture recorder reads and moves it directly). */
+    PerfRingBuffer ringForTests(int index) {
+        return rings.get(index);
+    }
+
     /** Unmaps the rings, then closes every fd (redirected events before the one that owns the ring). */
     @Override
     public void close() {
