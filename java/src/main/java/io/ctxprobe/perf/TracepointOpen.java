@@ -36,7 +36,18 @@ public final class TracepointOpen {
 
     /** Counting: each event once, read_format with both times. Opened disabled. */
     public static int counting(TracepointFormat tp, int cpu, String filter) {
-        return open(tp, cpu, filter, false);
+        return open(tp, -1, cpu, filter, false, false);
+    }
+
+    /**
+     * Counting on task {@code pid} and every task it creates later (inherit), any CPU, enabled at
+     * once: what {@code perf stat -e category:name -- program} counts. It counts a task-switch
+     * tlb_flush only when the tasks on both sides of the switch carry the same inherited counters
+     * (perf then keeps them scheduled in across the switch): open it before the task forks or
+     * creates threads. The probes use the CPU-wide form.
+     */
+    public static int countingInherited(TracepointFormat tp, int pid, String filter) {
+        return open(tp, pid, -1, filter, false, true);
     }
 
     /**
@@ -45,13 +56,13 @@ public final class TracepointOpen {
      * {@link #setOutput}.
      */
     public static int sampling(TracepointFormat tp, int cpu, String filter) {
-        return open(tp, cpu, filter, true);
+        return open(tp, -1, cpu, filter, true, false);
     }
 
-    private static int open(TracepointFormat tp, int cpu, String filter, boolean sample) {
+    private static int open(TracepointFormat tp, int pid, int cpu, String filter, boolean sample, boolean inherit) {
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            long flags = PerfEventAttr.DISABLED | (sample ? PerfEventAttr.USE_CLOCKID : 0);
+            long flags = (inherit ? PerfEventAttr.INHERIT : PerfEventAttr.DISABLED) | (sample ? PerfEventAttr.USE_CLOCKID : 0);
             MemorySegment attr = PerfEventAttr.counting(arena, PerfEvent.Type.TRACEPOINT, tp.id(), flags);
             if (sample) {
                 PerfEventAttr.SAMPLE_PERIOD.set(attr, 0L, 1L);
@@ -59,9 +70,9 @@ public final class TracepointOpen {
                 PerfEventAttr.READ_FORMAT.set(attr, 0L, 0L);
                 PerfEventAttr.CLOCKID.set(attr, 0L, CLOCK_MONOTONIC);
             }
-            fd = (int) Unistd.syscall(Unistd.SYS_PERF_EVENT_OPEN, attr.address(), -1, cpu, -1, PerfOpenLadder.PERF_FLAG_FD_CLOEXEC);
+            fd = (int) Unistd.syscall(Unistd.SYS_PERF_EVENT_OPEN, attr.address(), pid, cpu, -1, PerfOpenLadder.PERF_FLAG_FD_CLOEXEC);
         } catch (LinuxException e) {
-            throw refused(tp, cpu, sample, e.errno());
+            throw refused(tp, pid >= 0 ? "task " + pid : "CPU " + cpu, sample, e.errno());
         }
         if (filter != null) {
             try (Arena arena = Arena.ofConfined()) {
@@ -80,8 +91,8 @@ public final class TracepointOpen {
         Ioctl.ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, target);
     }
 
-    private static RefusedException refused(TracepointFormat tp, int cpu, boolean sample, int errno) {
-        String what = "tracepoint " + tp.name() + " on CPU " + cpu + (sample ? " (sampling raw data)" : " (counting)");
+    private static RefusedException refused(TracepointFormat tp, String where, boolean sample, int errno) {
+        String what = "tracepoint " + tp.name() + " on " + where + (sample ? " (sampling raw data)" : " (counting)");
         if (errno == Errno.EACCES || errno == Errno.EPERM) {
             return new RefusedException(what + ": not permitted (" + Errno.name(errno) + ", perf_event_paranoid="
                     + PerfAvailability.readParanoid(HostFiles.live()).stream().mapToObj(String::valueOf).findFirst().orElse("?")

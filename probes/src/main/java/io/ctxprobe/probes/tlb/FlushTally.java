@@ -18,7 +18,15 @@ import java.util.Map;
  * load flushed the TLB (no PCID, or the PCID slot was recycled). A switch between two threads of one
  * process loads nothing and writes nothing.
  *
- * @param switches           the measured tasks' context switches (sched:sched_switch, prev_pid one of them)
+ * <p>Each task-switch event is tied to the sched_switch just before it on its CPU (the kernel writes
+ * sched_switch in __schedule, then switches address space in context_switch, with the task switched
+ * out still current): a handoff switch is one between the two measured tasks; a switch of a measured
+ * task to any other task (a preemption on a busy host) is counted apart, so another process's share
+ * of the CPU does not enter the per-handoff figure.
+ *
+ * @param switches           the measured tasks' context switches (sched:sched_switch counted, prev_pid one of them)
+ * @param handoffSwitches    sampled sched_switch events from one measured task to the other
+ * @param handoffFlushes     task-switch tlb_flush events tied to those handoff switches
  * @param taskSwitchCounted  tlb_flush events with reason 0 counted in counting mode (kernel-side filter)
  * @param taskSwitchSampled  the same events as decoded from samples: kept + full + ranged
  * @param kept               task-switch events with pages 0: address space switched, TLB kept
@@ -27,8 +35,8 @@ import java.util.Map;
  * @param byReason           every sampled event by its reason's name from the format's print fmt
  * @param lost               records the kernel dropped (then the split may not add up)
  */
-public record FlushTally(long switches, long taskSwitchCounted, long taskSwitchSampled, long kept, long full, long ranged,
-                         Map<String, Long> byReason, long lost) {
+public record FlushTally(long switches, long handoffSwitches, long handoffFlushes, long taskSwitchCounted,
+                         long taskSwitchSampled, long kept, long full, long ranged, Map<String, Long> byReason, long lost) {
 
     public static final int REASON_TASK_SWITCH = 0;
     /** TLB_FLUSH_ALL, (unsigned long) -1. */
@@ -38,17 +46,31 @@ public record FlushTally(long switches, long taskSwitchCounted, long taskSwitchS
         byReason = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byReason));
     }
 
-    /** Decodes {@code samples} of {@code tlb} (others are ignored) by the format's offsets. */
-    public static FlushTally of(TracepointFormat tlb, List<PerfRecord.Sample> samples, long switches, long taskSwitchCounted,
-                                long lost) {
+    /**
+     * Decodes {@code samples} of {@code tlb} and {@code sched} (sched_switch; others are ignored) by
+     * the formats' offsets; {@code tids} are the measured tasks. Samples come sorted by time, each
+     * CPU's in the order its ring recorded them.
+     */
+    public static FlushTally of(TracepointFormat tlb, TracepointFormat sched, List<PerfRecord.Sample> samples, int[] tids,
+                                long switches, long taskSwitchCounted, long lost) {
         TracepointFormat.Field reason = tlb.field("reason");
         TracepointFormat.Field pages = tlb.field("pages");
         Map<Long, String> names = tlb.symbols("reason");
         Map<String, Long> byReason = new LinkedHashMap<>();
+        Map<Integer, long[]> lastSwitch = new java.util.HashMap<>();   // cpu -> {prev, next}
         long kept = 0;
         long full = 0;
         long ranged = 0;
+        long handoffSwitches = 0;
+        long handoffFlushes = 0;
         for (PerfRecord.Sample s : samples) {
+            if (s.commonType() == sched.id()) {
+                long prev = sched.field("prev_pid").readLong(s.raw());
+                long next = sched.field("next_pid").readLong(s.raw());
+                lastSwitch.put(s.cpu(), new long[] {prev, next});
+                if (measured(tids, prev) && measured(tids, next) && prev != next) handoffSwitches++;
+                continue;
+            }
             if (s.commonType() != tlb.id()) continue;
             long r = reason.readLong(s.raw());
             byReason.merge(names.getOrDefault(r, "reason " + r) + " (" + r + ")", 1L, Long::sum);
@@ -57,8 +79,23 @@ public record FlushTally(long switches, long taskSwitchCounted, long taskSwitchS
             if (p == 0) kept++;
             else if (p == PAGES_ALL) full++;
             else ranged++;
+            long[] sw = lastSwitch.get(s.cpu());
+            if (sw != null && sw[0] == s.tid() && measured(tids, sw[0]) && measured(tids, sw[1]) && sw[0] != sw[1]) handoffFlushes++;
         }
-        return new FlushTally(switches, taskSwitchCounted, kept + full + ranged, kept, full, ranged, byReason, lost);
+        return new FlushTally(switches, handoffSwitches, handoffFlushes, taskSwitchCounted, kept + full + ranged, kept, full,
+                ranged, byReason, lost);
+    }
+
+    private static boolean measured(int[] tids, long tid) {
+        for (int t : tids) {
+            if (t == tid) return true;
+        }
+        return false;
+    }
+
+    /** Task-switch tlb_flush events per switch from one measured task to the other; NaN without such switches. */
+    public double perHandoff() {
+        return handoffSwitches == 0 ? Double.NaN : (double) handoffFlushes / handoffSwitches;
     }
 
     /** Task-switch tlb_flush events per context switch of the measured tasks (counting mode); NaN without switches. */
@@ -84,6 +121,9 @@ public record FlushTally(long switches, long taskSwitchCounted, long taskSwitchS
     /** The typed figures as report params. */
     public Map<String, String> params() {
         Map<String, String> p = new LinkedHashMap<>();
+        p.put("handoff_switches", String.valueOf(handoffSwitches));
+        p.put("handoff_flush_events", String.valueOf(handoffFlushes));
+        p.put("per_handoff_switch", fmt(perHandoff()));
         p.put("switches", String.valueOf(switches));
         p.put("task_switch_flush_events", String.valueOf(taskSwitchCounted));
         p.put("per_switch", fmt(perSwitch()));
@@ -96,10 +136,12 @@ public record FlushTally(long switches, long taskSwitchCounted, long taskSwitchS
         return p;
     }
 
-    /** "44201 switches, 44225 task-switch tlb_flush events (1.00 per switch): pages 0 (kept) 44100, -1 (full flush) 125". */
+    /** "40000 handoff switches, 39990 tlb_flush events tied to them (0.999 per switch); all switches ...". */
     public String text() {
-        return String.format(Locale.ROOT, "%d switches, %d task-switch tlb_flush events (%s per switch): pages 0 (TLB kept) %d,"
-                + " pages -1 (full flush) %d%s; all reasons sampled: %s%s", switches, taskSwitchCounted, fmt(perSwitch()), kept, full,
+        return String.format(Locale.ROOT, "%d switches between the two tasks, %d task-switch tlb_flush events tied to them (%s per"
+                + " switch); all their switches %d (to other tasks too), all task-switch tlb_flush events %d (%s per switch):"
+                + " pages 0 (TLB kept) %d, pages -1 (full flush) %d%s; every reason sampled: %s%s", handoffSwitches, handoffFlushes,
+                fmt(perHandoff()), switches, taskSwitchCounted, fmt(perSwitch()), kept, full,
                 ranged == 0 ? "" : ", other pages values " + ranged, byReason.isEmpty() ? "none" : byReason,
                 lost == 0 ? "" : "; " + lost + " records lost");
     }

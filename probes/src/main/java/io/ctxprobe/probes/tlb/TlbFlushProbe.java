@@ -48,8 +48,8 @@ public final class TlbFlushProbe implements Probe {
     static final String SWITCH = "sched:sched_switch";
     static final List<String> TRACEPOINTS = List.of(TLB, SWITCH);
     private static final String PER_SWITCH = "events/switch";
-    /** 4 MiB per CPU: a 64-byte sample per switch for 40 000 switches fits twice. */
-    static final int RING_PAGES = 1024;
+    /** 16 MiB per CPU: a sched_switch (104 bytes) and a tlb_flush (64) per switch for 40 000 switches fit twice. */
+    static final int RING_PAGES = 4096;
 
     @Override
     public String id() {
@@ -107,8 +107,9 @@ public final class TlbFlushProbe implements Probe {
                                            CpuPair pair, Map<String, FlushTally> tallies) {
         return Cases.attempt(ctx, ID, caseId, PER_SWITCH, () -> {
             long started = System.nanoTime();
-            BatchPlan plan = new BatchPlan(1, ctx.options().quick() ? 5 : 10, ctx.options().quick() ? 1000 : 2000);
-            int[] cpus = pair.first() == pair.second() ? new int[] {pair.first()} : new int[] {pair.first(), pair.second()};
+            BatchPlan plan = new BatchPlan(0, ctx.options().quick() ? 5 : 10, ctx.options().quick() ? 1000 : 2000);
+            boolean sameCpu = pair.first() == pair.second();
+            int[] cpus = sameCpu ? new int[] {pair.first()} : new int[] {pair.first(), pair.second()};
             TracedPingPong.Result<FlushTally> run = TracedPingPong.run(ctx, Mechanism.FUTEX, mode, pair, plan,
                     tids -> tracer(formats, cpus, tids));
             FlushTally t = run.trace();
@@ -116,15 +117,17 @@ public final class TlbFlushProbe implements Probe {
             CaseResultBuilder b = new CaseResultBuilder(ID, caseId, PER_SWITCH)
                     .param("tasks", mode == NativePingPong.Mode.PROCESS ? "a thread and a forked child process" : "two threads of this process")
                     .param("mechanism", "futex").param("cpus", pair.first() + "," + pair.second()).param("tids", run.tids()[0] + "," + run.tids()[1])
-                    .param("round_trips", plan.measuredOps() + plan.warmup() * plan.opsPerBatch())
+                    .param("round_trips", plan.measuredOps())
                     .params(t.params())
-                    .valuesInUnit(new BatchPlan(0, 1, 1), new double[] {t.perSwitch()}, null)
+                    .valuesInUnit(new BatchPlan(0, 1, 1), new double[] {sameCpu ? t.perHandoff() : t.perSwitch()}, null)
                     .note(t.text())
-                    .note("counted with pid -1 on CPU " + joined(cpus) + " and a kernel-side filter on the two tids;"
-                            + " switches = sched_switch events whose prev_pid is one of them; getrusage over the measured batches: "
-                            + run.switches() + " switches for " + plan.measuredOps() + " round trips")
+                    .note((sameCpu ? "value: task-switch tlb_flush events per switch between the two tasks (each event tied to the"
+                            + " sched_switch before it on its CPU)" : "value: task-switch tlb_flush events per switch of either task"
+                            + " (on two CPUs they never switch to each other: each switches to idle or to other tasks)") + "; counted with pid -1 on CPU " + joined(cpus) + " and a kernel-side"
+                            + " filter on the two tids; getrusage over the measured batches: " + run.switches() + " switches for "
+                            + plan.measuredOps() + " round trips")
                     .wallMs((System.nanoTime() - started) / 1e6);
-            validate(b, t, pair.first() == pair.second());
+            validate(b, t, sameCpu);
             return b.build();
         });
     }
@@ -134,7 +137,9 @@ public final class TlbFlushProbe implements Probe {
         else if (!t.addsUp()) b.flag("the pages split (" + t.taskSwitchSampled() + ") does not add up to the counted total ("
                 + t.taskSwitchCounted() + ")");
         if (t.switches() == 0) b.flag("no context switch of the measured tasks was seen");
-        if (sameCpu && t.switches() > 0 && Double.isNaN(t.perSwitch())) b.flag("no per-switch figure");
+        else if (sameCpu && t.handoffSwitches() < t.switches() / 2) {
+            b.flag("fewer than half of the tasks' switches were to each other (" + t.handoffSwitches() + " of " + t.switches() + ")");
+        }
     }
 
     /** Opens the session on the tids once both sides are ready (they sleep until "go"). */
@@ -142,7 +147,9 @@ public final class TlbFlushProbe implements Probe {
         TracepointFormat tlb = formats.get(TLB);
         TracepointFormat sw = formats.get(SWITCH);
         String mine = TracepointSession.anyOf("common_pid", tids);
-        TracepointSession s = TracepointSession.open(cpus, List.of(new TracepointSession.Sampled(tlb, mine)),
+        String switched = TracepointSession.anyOf("prev_pid", tids) + " || " + TracepointSession.anyOf("next_pid", tids);
+        TracepointSession s = TracepointSession.open(cpus, List.of(new TracepointSession.Sampled(sw, switched),
+                        new TracepointSession.Sampled(tlb, mine)),
                 List.of(new TracepointSession.Counted("switches", sw, TracepointSession.anyOf("prev_pid", tids)),
                         new TracepointSession.Counted("task-switch", tlb, "(" + mine + ") && reason == " + FlushTally.REASON_TASK_SWITCH)),
                 RING_PAGES);
@@ -156,7 +163,7 @@ public final class TlbFlushProbe implements Probe {
             public FlushTally stop() {
                 s.disable();
                 TracepointSession.Samples seen = s.drain();
-                return FlushTally.of(tlb, seen.samples(), s.count("switches"), s.count("task-switch"), seen.lost());
+                return FlushTally.of(tlb, sw, seen.samples(), tids, s.count("switches"), s.count("task-switch"), seen.lost());
             }
 
             @Override

@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param answer            whether process switches flushed the TLB
  * @param keptShare         task-switch events with pages 0 (TLB kept) over all task-switch events
  * @param fullShare         task-switch events with pages -1 (full flush) over all of them
- * @param processPerSwitch  task-switch tlb_flush events per process switch
- * @param threadPerSwitch   the same per thread switch; NaN when the thread case did not run
+ * @param processPerSwitch  task-switch tlb_flush events per switch between the two processes
+ * @param threadPerSwitch   the same between the two threads; NaN when the thread case did not run
  */
 public record TlbFlushVerdict(Answer answer, double keptShare, double fullShare, double processPerSwitch,
                               double threadPerSwitch) {
@@ -38,13 +38,13 @@ public record TlbFlushVerdict(Answer answer, double keptShare, double fullShare,
     static final double SWITCHED_ADDRESS_SPACE = 0.5;
 
     public static TlbFlushVerdict of(FlushTally process, FlushTally thread) {
-        double threadPer = thread == null ? Double.NaN : thread.perSwitch();
+        double threadPer = thread == null ? Double.NaN : thread.perHandoff();
         Answer a;
-        if (!(process.perSwitch() >= SWITCHED_ADDRESS_SPACE)) a = Answer.NO_ADDRESS_SPACE_SWITCH;
+        if (!(process.perHandoff() >= SWITCHED_ADDRESS_SPACE)) a = Answer.NO_ADDRESS_SPACE_SWITCH;
         else if (process.keptShare() >= DECISIVE) a = Answer.NO;
         else if (process.fullShare() >= DECISIVE) a = Answer.YES;
         else a = Answer.PARTLY;
-        return new TlbFlushVerdict(a, process.keptShare(), process.fullShare(), process.perSwitch(), threadPer);
+        return new TlbFlushVerdict(a, process.keptShare(), process.fullShare(), process.perHandoff(), threadPer);
     }
 
     /** "process switches flushed the TLB: no — PCID kept 99.8% of them". */

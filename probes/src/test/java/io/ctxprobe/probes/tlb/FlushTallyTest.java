@@ -31,32 +31,62 @@ class FlushTallyTest {
                     + " { 1, \"remote shootdown\" }, { 2, \"local shootdown\" }, { 3, \"local MM shootdown\" },"
                     + " { 4, \"remote IPI send\" }, { 5, \"remote wrong CPU\" }), REC->reason"));
 
-    static PerfRecord.Sample tlb(int type, int reason, long pages) {
+    static final TracepointFormat SCHED = TracepointFormat.parse(List.of("name: sched_switch", "ID: 372", "format:",
+            "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;",
+            "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;",
+            "\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;",
+            "\tfield:pid_t prev_pid;\toffset:24;\tsize:4;\tsigned:1;",
+            "\tfield:long prev_state;\toffset:32;\tsize:8;\tsigned:1;",
+            "\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;"));
+    static final int A = 100;
+    static final int B = 101;
+    static final int[] TIDS = {A, B};
+
+    static PerfRecord.Sample tlb(int type, int pid, int reason, long pages) {
         ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
-        b.putShort(0, (short) type).putInt(4, 100).putInt(8, reason).putLong(16, pages);
-        return new PerfRecord.Sample(100, 100, 1, 0, MemorySegment.ofArray(b.array()));
+        b.putShort(0, (short) type).putInt(4, pid).putInt(8, reason).putLong(16, pages);
+        return new PerfRecord.Sample(pid, pid, 1, 0, MemorySegment.ofArray(b.array()));
     }
 
+    static PerfRecord.Sample sw(int prev, int next) {
+        ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+        b.putShort(0, (short) 372).putInt(4, prev).putInt(24, prev).putInt(56, next);
+        return new PerfRecord.Sample(prev, prev, 1, 0, MemorySegment.ofArray(b.array()));
+    }
+
+    /** Handoffs A -> B -> A ..., each followed by its flush (kept or full), then shootdowns and other-task switches. */
     static List<PerfRecord.Sample> samples(int kept, int full, int shootdowns) {
         List<PerfRecord.Sample> out = new ArrayList<>();
-        for (int i = 0; i < kept; i++) out.add(tlb(188, 0, 0));
-        for (int i = 0; i < full; i++) out.add(tlb(188, 0, -1));
-        for (int i = 0; i < shootdowns; i++) out.add(tlb(188, 3, 1));
-        out.add(tlb(372, 0, 0));                       // another tracepoint's record: not counted
+        for (int i = 0; i < kept + full; i++) {
+            int prev = i % 2 == 0 ? A : B;
+            out.add(sw(prev, prev == A ? B : A));
+            out.add(tlb(188, prev, 0, i < kept ? 0 : -1));
+        }
+        for (int i = 0; i < shootdowns; i++) out.add(tlb(188, A, 3, 1));
+        out.add(sw(A, 999));                            // a preemption by another task: switches address space too
+        out.add(tlb(188, A, 0, 0));
         return out;
     }
 
     @Test
     void pcidHostKeepsTheTlb() {
-        FlushTally t = FlushTally.of(TLB, samples(998, 2, 5), 1000, 1000, 0);
-        assertEquals(998, t.kept());
+        FlushTally t = FlushTally.of(TLB, SCHED, samples(998, 2, 5), TIDS, 1001, 1001, 0);
+        assertEquals(999, t.kept());
         assertEquals(2, t.full());
-        assertEquals(1000, t.taskSwitchSampled());
+        assertEquals(1001, t.taskSwitchSampled());
         assertTrue(t.addsUp());
-        assertEquals(1.0, t.perSwitch());
+        assertEquals(1000, t.handoffSwitches());
+        assertEquals(1000, t.handoffFlushes(), "the other-task switch's flush is not a handoff's");
+        assertEquals(1.0, t.perHandoff());
         assertEquals(Long.valueOf(5), t.byReason().get("local MM shootdown (3)"));
-        assertEquals(Long.valueOf(1000), t.byReason().get("flush on task switch (0)"));
-        TlbFlushVerdict v = TlbFlushVerdict.of(t, FlushTally.of(TLB, samples(0, 0, 0), 1000, 0, 0));
+        assertEquals(Long.valueOf(1001), t.byReason().get("flush on task switch (0)"));
+        List<PerfRecord.Sample> threads = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) threads.add(sw(i % 2 == 0 ? A : B, i % 2 == 0 ? B : A));
+        threads.add(sw(A, 999));
+        threads.add(tlb(188, A, 0, 0));                  // preempted by another process: not a thread handoff
+        FlushTally thread = FlushTally.of(TLB, SCHED, threads, TIDS, 1001, 1, 0);
+        assertEquals(0.0, thread.perHandoff());
+        TlbFlushVerdict v = TlbFlushVerdict.of(t, thread);
         assertEquals(TlbFlushVerdict.Answer.NO, v.answer());
         assertTrue(v.text().startsWith("process switches flushed the TLB: no — PCID kept 99.8% of them"), v.text());
         assertTrue(v.text().contains("thread switches: 0.000"), v.text());
@@ -64,10 +94,10 @@ class FlushTallyTest {
 
     @Test
     void hostWithoutPcidFlushesAndTheVerdictReadsBack() {
-        FlushTally t = FlushTally.of(TLB, samples(0, 990, 0), 1000, 990, 0);
+        FlushTally t = FlushTally.of(TLB, SCHED, samples(0, 990, 0), TIDS, 991, 991, 0);
         TlbFlushVerdict v = TlbFlushVerdict.of(t, null);
         assertEquals(TlbFlushVerdict.Answer.YES, v.answer());
-        assertTrue(v.text().contains("yes — 100.00% of them were full flushes"), v.text());
+        assertTrue(v.text().contains("yes — 99.9% of them were full flushes"), v.text());
         CaseResult r = new CaseResultBuilder(TlbFlushProbe.ID, "verdict", "share").params(v.params())
                 .valuesInUnit(new BatchPlan(0, 1, 1), new double[] {v.fullShare()}, null).build();
         TlbFlushVerdict back = TlbFlushVerdict.from(r).orElseThrow();
@@ -79,15 +109,15 @@ class FlushTallyTest {
 
     @Test
     void mixedAndAbsentSwitches() {
-        assertEquals(TlbFlushVerdict.Answer.PARTLY, TlbFlushVerdict.of(FlushTally.of(TLB, samples(500, 500, 0), 1000, 1000, 0), null).answer());
+        assertEquals(TlbFlushVerdict.Answer.PARTLY, TlbFlushVerdict.of(FlushTally.of(TLB, SCHED, samples(500, 500, 0), TIDS, 1001, 1001, 0), null).answer());
         assertEquals(TlbFlushVerdict.Answer.NO_ADDRESS_SPACE_SWITCH,
-                TlbFlushVerdict.of(FlushTally.of(TLB, samples(3, 0, 0), 1000, 3, 0), null).answer());
+                TlbFlushVerdict.of(FlushTally.of(TLB, SCHED, List.of(sw(A, 0), sw(0, B)), TIDS, 1000, 0, 0), null).answer());
     }
 
     @Test
     void aSplitThatDoesNotAddUpIsSaid() {
-        assertFalse(FlushTally.of(TLB, samples(900, 0, 0), 1000, 1000, 0).addsUp(), "count mismatch");
-        assertFalse(FlushTally.of(TLB, samples(1000, 0, 0), 1000, 1000, 4).addsUp(), "records lost");
-        assertTrue(FlushTally.of(TLB, samples(1000, 0, 0), 1000, 1000, 4).text().contains("4 records lost"));
+        assertFalse(FlushTally.of(TLB, SCHED, samples(900, 0, 0), TIDS, 1001, 1000, 0).addsUp(), "count mismatch");
+        assertFalse(FlushTally.of(TLB, SCHED, samples(1000, 0, 0), TIDS, 1001, 1001, 4).addsUp(), "records lost");
+        assertTrue(FlushTally.of(TLB, SCHED, samples(1000, 0, 0), TIDS, 1001, 1001, 4).text().contains("4 records lost"));
     }
 }

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * event whenever it loads another address space, whether PCID keeps the TLB (pages 0) or not (pages
  * -1, also the PTI-without-PCID kind: its per-syscall CR3 switches are in the entry code and write no
  * tlb_flush event); two threads of one process share the address space, so their switches load
- * nothing. A switch to a kernel thread (lazy TLB) loads nothing either, which is why the process bound
- * is 0.9 and not 1.
+ * nothing. The figure is per switch between the two measured tasks (each event tied to the sched_switch
+ * before it), so other processes preempting them on a busy host do not enter it.
  */
 class TlbFlushProbeTest {
 
@@ -49,7 +49,9 @@ class TlbFlushProbeTest {
             long other = Long.parseLong(r.params().get("pages_other"));
             long total = Long.parseLong(r.params().get("task_switch_flush_events"));
             assertEquals(total, kept + full + other, () -> r.caseId() + ": the pages split adds up to the counted total " + r.params());
-            assertTrue(Long.parseLong(r.params().get("switches")) >= 2 * 1000, () -> r.caseId() + " " + r.params());
+            long roundTrips = Long.parseLong(r.params().get("round_trips"));
+            assertTrue(Long.parseLong(r.params().get("handoff_switches")) >= roundTrips,
+                    () -> r.caseId() + ": at least one direct switch between the two per round trip " + r.params());
         }
         double threadPer = thread.stats().median();
         double processPer = process.stats().median();
