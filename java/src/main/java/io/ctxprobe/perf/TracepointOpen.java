@@ -36,7 +36,12 @@ public final class TracepointOpen {
 
     /** Counting: each event once, read_format with both times. Opened disabled. */
     public static int counting(TracepointFormat tp, int cpu, String filter) {
-        return open(tp, -1, cpu, filter, false, false);
+        return open(tp, -1, cpu, -1, filter, false, false);
+    }
+
+    /** Counting as a member of {@code leader}'s group on the same CPU: enabled and disabled with it. */
+    public static int counting(TracepointFormat tp, int cpu, int leader, String filter) {
+        return open(tp, -1, cpu, leader, filter, false, false);
     }
 
     /**
@@ -47,7 +52,7 @@ public final class TracepointOpen {
      * creates threads. The probes use the CPU-wide form.
      */
     public static int countingInherited(TracepointFormat tp, int pid, String filter) {
-        return open(tp, pid, -1, filter, false, true);
+        return open(tp, pid, -1, -1, filter, false, true);
     }
 
     /**
@@ -56,21 +61,32 @@ public final class TracepointOpen {
      * {@link #setOutput}.
      */
     public static int sampling(TracepointFormat tp, int cpu, String filter) {
-        return open(tp, -1, cpu, filter, true, false);
+        return open(tp, -1, cpu, -1, filter, true, false);
     }
 
-    private static int open(TracepointFormat tp, int pid, int cpu, String filter, boolean sample, boolean inherit) {
+    /** Sampling as a member of {@code leader}'s group on the same CPU: enabled and disabled with it. */
+    public static int sampling(TracepointFormat tp, int cpu, int leader, String filter) {
+        return open(tp, -1, cpu, leader, filter, true, false);
+    }
+
+    /**
+     * One perf_event_open. A group leader (and a lone event) opens disabled; a member opens enabled
+     * and counts while its leader does (perf_event_open(2)); an inherited event counts at once.
+     */
+    private static int open(TracepointFormat tp, int pid, int cpu, int leader, String filter, boolean sample, boolean inherit) {
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            long flags = (inherit ? PerfEventAttr.INHERIT : PerfEventAttr.DISABLED) | (sample ? PerfEventAttr.USE_CLOCKID : 0);
+            // Every event on CLOCK_MONOTONIC: the kernel refuses a group whose members' clocks differ.
+            long flags = (inherit || leader >= 0 ? 0 : PerfEventAttr.DISABLED) | (inherit ? PerfEventAttr.INHERIT : 0)
+                    | PerfEventAttr.USE_CLOCKID;
             MemorySegment attr = PerfEventAttr.counting(arena, PerfEvent.Type.TRACEPOINT, tp.id(), flags);
             if (sample) {
                 PerfEventAttr.SAMPLE_PERIOD.set(attr, 0L, 1L);
                 PerfEventAttr.SAMPLE_TYPE.set(attr, 0L, PerfRecords.TRACEPOINT_SAMPLE);
                 PerfEventAttr.READ_FORMAT.set(attr, 0L, 0L);
-                PerfEventAttr.CLOCKID.set(attr, 0L, CLOCK_MONOTONIC);
             }
-            fd = (int) Unistd.syscall(Unistd.SYS_PERF_EVENT_OPEN, attr.address(), pid, cpu, -1, PerfOpenLadder.PERF_FLAG_FD_CLOEXEC);
+            PerfEventAttr.CLOCKID.set(attr, 0L, CLOCK_MONOTONIC);
+            fd = (int) Unistd.syscall(Unistd.SYS_PERF_EVENT_OPEN, attr.address(), pid, cpu, leader, PerfOpenLadder.PERF_FLAG_FD_CLOEXEC);
         } catch (LinuxException e) {
             throw refused(tp, pid >= 0 ? "task " + pid : "CPU " + cpu, sample, e.errno());
         }
@@ -113,11 +129,12 @@ public final class TracepointOpen {
         }
     }
 
-    public static void enable(int fd) {
-        Ioctl.ioctl(fd, PerfCounter.PERF_EVENT_IOC_ENABLE, 0);
+    /** Enables a group at once through its leader (PERF_IOC_FLAG_GROUP), or a lone event. */
+    public static void enable(int leader) {
+        Ioctl.ioctl(leader, PerfCounter.PERF_EVENT_IOC_ENABLE, PerfCounterGroup.PERF_IOC_FLAG_GROUP);
     }
 
-    public static void disable(int fd) {
-        Ioctl.ioctl(fd, PerfCounter.PERF_EVENT_IOC_DISABLE, 0);
+    public static void disable(int leader) {
+        Ioctl.ioctl(leader, PerfCounter.PERF_EVENT_IOC_DISABLE, PerfCounterGroup.PERF_IOC_FLAG_GROUP);
     }
 }

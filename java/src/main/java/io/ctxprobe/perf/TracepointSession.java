@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tracepoints on a set of CPUs, opened together, enabled and disabled together: sampled ones write
+ * Tracepoints on a set of CPUs, opened together as one perf group per CPU (so that enabling and
+ * disabling are one ioctl each: no event is seen by one member and missed by another, even when the
+ * measured task is the one calling), enabled and disabled together: sampled ones write
  * into one ring per CPU (the first sampled event maps it, the others are redirected there with
  * PERF_EVENT_IOC_SET_OUTPUT, so one CPU's records come out in the order they happened), counted ones
  * are summed over the CPUs. Each may carry a kernel-side filter. Everything opened is closed when a
@@ -34,6 +36,7 @@ public final class TracepointSession implements AutoCloseable {
     }
 
     private final List<Integer> fds = new ArrayList<>();
+    private final List<Integer> leaders = new ArrayList<>();
     private final List<PerfRingBuffer> rings = new ArrayList<>();
     private final Map<String, List<Integer>> counters = new LinkedHashMap<>();
 
@@ -45,17 +48,20 @@ public final class TracepointSession implements AutoCloseable {
         try {
             for (int cpu : cpus) {
                 int leader = -1;
+                int ring = -1;
                 for (Sampled e : sampled) {
-                    int fd = s.keep(TracepointOpen.sampling(e.format(), cpu, e.filter()));
-                    if (leader < 0) {
-                        leader = fd;
+                    int fd = s.keep(TracepointOpen.sampling(e.format(), cpu, leader, e.filter()));
+                    if (leader < 0) leader = s.lead(fd);
+                    if (ring < 0) {
+                        ring = fd;
                         s.rings.add(PerfRingBuffer.map(fd, ringPages));
                     } else {
-                        TracepointOpen.setOutput(fd, leader);
+                        TracepointOpen.setOutput(fd, ring);
                     }
                 }
                 for (Counted c : counted) {
-                    int fd = s.keep(TracepointOpen.counting(c.format(), cpu, c.filter()));
+                    int fd = s.keep(TracepointOpen.counting(c.format(), cpu, leader, c.filter()));
+                    if (leader < 0) leader = s.lead(fd);
                     s.counters.computeIfAbsent(c.label(), k -> new ArrayList<>()).add(fd);
                 }
             }
@@ -75,12 +81,18 @@ public final class TracepointSession implements AutoCloseable {
         return fd;
     }
 
+    private int lead(int fd) {
+        leaders.add(fd);
+        return fd;
+    }
+
+    /** Each CPU's group at once (one ioctl on its leader). */
     public void enable() {
-        fds.forEach(TracepointOpen::enable);
+        leaders.forEach(TracepointOpen::enable);
     }
 
     public void disable() {
-        fds.forEach(TracepointOpen::disable);
+        leaders.forEach(TracepointOpen::disable);
     }
 
     /** The count of {@code label} summed over the CPUs. */
@@ -134,6 +146,7 @@ public final class TracepointSession implements AutoCloseable {
             }
         }
         fds.clear();
+        leaders.clear();
         if (first != null) throw first;
     }
 

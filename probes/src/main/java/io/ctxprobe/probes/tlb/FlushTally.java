@@ -27,6 +27,8 @@ import java.util.Map;
  * @param switches           the measured tasks' context switches (sched:sched_switch counted, prev_pid one of them)
  * @param handoffSwitches    sampled sched_switch events from one measured task to the other
  * @param handoffFlushes     task-switch tlb_flush events tied to those handoff switches
+ * @param notFromSwitches    tlb_flush events of any reason written while a measured task ran that are
+ *                           not a switch of it (shootdowns: its own munmap, or another CPU's, landing here)
  * @param taskSwitchCounted  tlb_flush events with reason 0 counted in counting mode (kernel-side filter)
  * @param taskSwitchSampled  the same events as decoded from samples: kept + full + ranged
  * @param kept               task-switch events with pages 0: address space switched, TLB kept
@@ -35,7 +37,7 @@ import java.util.Map;
  * @param byReason           every sampled event by its reason's name from the format's print fmt
  * @param lost               records the kernel dropped (then the split may not add up)
  */
-public record FlushTally(long switches, long handoffSwitches, long handoffFlushes, long taskSwitchCounted,
+public record FlushTally(long switches, long handoffSwitches, long handoffFlushes, long notFromSwitches, long taskSwitchCounted,
                          long taskSwitchSampled, long kept, long full, long ranged, Map<String, Long> byReason, long lost) {
 
     public static final int REASON_TASK_SWITCH = 0;
@@ -63,6 +65,7 @@ public record FlushTally(long switches, long handoffSwitches, long handoffFlushe
         long ranged = 0;
         long handoffSwitches = 0;
         long handoffFlushes = 0;
+        long notFromSwitches = 0;
         for (PerfRecord.Sample s : samples) {
             if (s.commonType() == sched.id()) {
                 long prev = sched.field("prev_pid").readLong(s.raw());
@@ -74,15 +77,17 @@ public record FlushTally(long switches, long handoffSwitches, long handoffFlushe
             if (s.commonType() != tlb.id()) continue;
             long r = reason.readLong(s.raw());
             byReason.merge(names.getOrDefault(r, "reason " + r) + " (" + r + ")", 1L, Long::sum);
+            long[] sw = lastSwitch.get(s.cpu());
+            boolean switching = r == REASON_TASK_SWITCH && sw != null && sw[0] == s.tid();
+            if (!switching && measured(tids, s.tid())) notFromSwitches++;
             if (r != REASON_TASK_SWITCH) continue;
             long p = pages.readLong(s.raw());
             if (p == 0) kept++;
             else if (p == PAGES_ALL) full++;
             else ranged++;
-            long[] sw = lastSwitch.get(s.cpu());
             if (sw != null && sw[0] == s.tid() && measured(tids, sw[0]) && measured(tids, sw[1]) && sw[0] != sw[1]) handoffFlushes++;
         }
-        return new FlushTally(switches, handoffSwitches, handoffFlushes, taskSwitchCounted, kept + full + ranged, kept, full,
+        return new FlushTally(switches, handoffSwitches, handoffFlushes, notFromSwitches, taskSwitchCounted, kept + full + ranged, kept, full,
                 ranged, byReason, lost);
     }
 
@@ -124,6 +129,7 @@ public record FlushTally(long switches, long handoffSwitches, long handoffFlushe
         p.put("handoff_switches", String.valueOf(handoffSwitches));
         p.put("handoff_flush_events", String.valueOf(handoffFlushes));
         p.put("per_handoff_switch", fmt(perHandoff()));
+        p.put("flush_events_not_from_switches", String.valueOf(notFromSwitches));
         p.put("switches", String.valueOf(switches));
         p.put("task_switch_flush_events", String.valueOf(taskSwitchCounted));
         p.put("per_switch", fmt(perSwitch()));
