@@ -70,10 +70,14 @@ public final class TlbFlushProbe implements Probe {
 
     @Override
     public String unavailableReason(ProbeContext ctx) {
-        if (Arch.current() != Arch.X86_64) {
-            return "tlb:tlb_flush is an x86-only tracepoint (arch/x86/mm/tlb.c); this host is " + Arch.current().unameMachine();
-        }
-        return TracepointAccess.unavailableReason(TRACEPOINTS);
+        String arch = archReason(Arch.current());
+        return arch != null ? arch : TracepointAccess.unavailableReason(TRACEPOINTS);
+    }
+
+    /** Null on x86-64; elsewhere why not: the kernel defines tlb:tlb_flush for x86 only. */
+    static String archReason(Arch arch) {
+        return arch == Arch.X86_64 ? null
+                : "tlb:tlb_flush is an x86-only tracepoint (arch/x86/mm/tlb.c); this host is " + arch.unameMachine();
     }
 
     @Override

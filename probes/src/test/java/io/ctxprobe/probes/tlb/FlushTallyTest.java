@@ -115,6 +115,13 @@ class FlushTallyTest {
     }
 
     @Test
+    void skippedOffX86WithTheReason() {
+        assertTrue(TlbFlushProbe.archReason(io.ctxprobe.linux.Arch.AARCH64).contains("x86-only tracepoint"));
+        assertTrue(TlbFlushProbe.archReason(io.ctxprobe.linux.Arch.AARCH64).contains("aarch64"));
+        assertEquals(null, TlbFlushProbe.archReason(io.ctxprobe.linux.Arch.X86_64));
+    }
+
+    @Test
     void aSplitThatDoesNotAddUpIsSaid() {
         assertFalse(FlushTally.of(TLB, SCHED, samples(900, 0, 0), TIDS, 1001, 1000, 0).addsUp(), "count mismatch");
         assertFalse(FlushTally.of(TLB, SCHED, samples(1000, 0, 0), TIDS, 1001, 1001, 4).addsUp(), "records lost");
