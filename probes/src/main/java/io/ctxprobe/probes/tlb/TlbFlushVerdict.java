@@ -67,8 +67,8 @@ public record TlbFlushVerdict(Answer answer, double keptShare, double fullShare,
         Map<String, String> p = new LinkedHashMap<>();
         p.put("claim", "a process switch flushes the TLB; a thread switch leaves it valid");
         p.put("process_switch_flushed_tlb", answer.word());
-        p.put("kept_share", FlushTally.fmt(keptShare));
-        p.put("full_flush_share", FlushTally.fmt(fullShare));
+        p.put("kept_share", share(keptShare));
+        p.put("full_flush_share", share(fullShare));
         p.put("process_events_per_switch", FlushTally.fmt(processPerSwitch));
         p.put("thread_events_per_switch", FlushTally.fmt(threadPerSwitch));
         p.put("verdict", text());
@@ -88,6 +88,11 @@ public record TlbFlushVerdict(Answer answer, double keptShare, double fullShare,
     private static double num(CaseResult r, String key) {
         String v = r.params().get(key);
         return v == null || v.equals("n/a") ? Double.NaN : Double.parseDouble(v);
+    }
+
+    /** A share with five decimals (0.99988), "n/a" when there is none: precise enough to read back. */
+    static String share(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.5f", v);
     }
 
     static String pct(double share) {
