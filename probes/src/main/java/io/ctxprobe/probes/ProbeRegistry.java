@@ -1,6 +1,8 @@
 package io.ctxprobe.probes;
 
 import io.ctxprobe.probes.tlb.TlbSwitchProbe;
+import io.ctxprobe.probes.tlb.TlbFlushProbe;
+import io.ctxprobe.probes.switching.SwitchAnatomyProbe;
 import io.ctxprobe.probes.tlb.TlbReachProbe;
 import io.ctxprobe.probes.syscall.SyscallNullProbe;
 import io.ctxprobe.probes.syscall.SyscallVdsoProbe;
@@ -66,6 +68,10 @@ public final class ProbeRegistry {
         // TLB: reach and refill after an event
         add(TlbReachProbe.ID, TlbReachProbe::new);
         add(TlbSwitchProbe.ID, TlbSwitchProbe::new);
+
+        // the kernel as witness: its own tracepoints (root)
+        add(TlbFlushProbe.ID, TlbFlushProbe::new);
+        add(SwitchAnatomyProbe.ID, SwitchAnatomyProbe::new);
 
     }
 
