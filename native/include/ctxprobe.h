@@ -40,5 +40,6 @@
 #include "ctxprobe/isolation.h"  /* isolation                                            */
 #include "ctxprobe/blocking.h"   /* blocking                                             */
 #include "ctxprobe/tlb.h"        /* tlb.reach, tlb.switch                                */
+#include "ctxprobe/sched.h"      /* sched.slice, sched.wakeup, fiber.preempt             */
 
 #endif /* CTXPROBE_H */
