@@ -3,8 +3,9 @@
  * signal get back *everything* it had? Two fibers on the signal-driven scheduler of
  * preempt_sched.c each fill every register with their own pattern (ctxp_regs_window, x86-64
  * assembly), block their own extra signal, spin, then compare what they find with what they put.
- * The handler counts the preemptions that landed inside a fiber's spin (its RIP in the window),
- * and the run lasts until each fiber had `preemptions` of them. The negative control (`corrupt`)
+ * The handler counts the preemptions that landed inside a fiber's spin (its RIP in the window);
+ * they count once that window has been compared, and the run lasts until each fiber had
+ * `preemptions` of them. The negative control (`corrupt`)
  * alters one register in fiber A's saved signal frame, through the very path sigreturn restores
  * from, and must be caught.
  */
@@ -36,7 +37,10 @@ struct rg_run {
     int32_t corrupt;
     int corrupted;
     int64_t target, deadline_ns;
-    int64_t in_window[PS_FIBERS], windows[PS_FIBERS];
+    int64_t pending[PS_FIBERS];     /* preemptions inside the window now running (the handler's) */
+    int64_t verified[PS_FIBERS];    /* preemptions inside windows that were then compared */
+    int64_t windows[PS_FIBERS];
+    int     control_checked;        /* a window of A completed after the control altered it */
     int64_t mismatches, first_bad;
     int timed_out;
 };
@@ -108,12 +112,24 @@ static void rg_on_preempt(struct ps_sched *s, int index, void *uc, void *arg)
     uintptr_t rip = (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
     if (rip < (uintptr_t)ctxp_regs_spin_begin || rip >= (uintptr_t)ctxp_regs_spin_end)
         return;
-    r->in_window[index]++;
+    (void)s;
+    r->pending[index]++;
     if (index == 0 && r->corrupt >= 0 && !r->corrupted) {
         rg_corrupt(u, r->corrupt);
         r->corrupted = 1;
     }
-    if (r->in_window[0] >= r->target && r->in_window[1] >= r->target)
+}
+
+/* After a compared window: its preemptions count, and the run stops once both fibers have their
+ * target of compared ones (a window abandoned at the stop never counts). The handler touches
+ * `pending` only while the fiber is inside the spin, never here. */
+static void rg_account(struct ps_sched *s, struct rg_run *r, int me)
+{
+    r->verified[me] += r->pending[me];
+    r->pending[me] = 0;
+    if (me == 0 && r->corrupted)
+        r->control_checked = 1;
+    if (r->verified[0] >= r->target && r->verified[1] >= r->target && (r->corrupt < 0 || r->control_checked))
         s->stop = 1;
 }
 
@@ -136,6 +152,7 @@ static void rg_body(struct ps_sched *s, int me, void *arg)
         }
         if (bad >= 0 && r->mismatches++ == 0)
             r->first_bad = bad;
+        rg_account(s, r, me);
         if (bad >= 0 && r->corrupt < 0)
             break;                         /* a real difference: no point going on */
         if (bad >= 0)                      /* the control was caught: restore and go on */
@@ -176,8 +193,8 @@ int32_t ctxprobe_sched_fiber_regs_run(int64_t interval_ns, int64_t preemptions, 
     if (!rc) {
         out[CTXPROBE_REGS_OUT_PREEMPTED_A] = s.f[0].preempted;
         out[CTXPROBE_REGS_OUT_PREEMPTED_B] = s.f[1].preempted;
-        out[CTXPROBE_REGS_OUT_IN_WINDOW_A] = r->in_window[0];
-        out[CTXPROBE_REGS_OUT_IN_WINDOW_B] = r->in_window[1];
+        out[CTXPROBE_REGS_OUT_IN_WINDOW_A] = r->verified[0];
+        out[CTXPROBE_REGS_OUT_IN_WINDOW_B] = r->verified[1];
         out[CTXPROBE_REGS_OUT_WINDOWS_A] = r->windows[0];
         out[CTXPROBE_REGS_OUT_WINDOWS_B] = r->windows[1];
         out[CTXPROBE_REGS_OUT_MISMATCHES] = r->mismatches;

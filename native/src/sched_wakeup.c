@@ -13,6 +13,7 @@
 #include "sched_gate.h"
 
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "ctxprobe/sched.h"
 
@@ -31,7 +32,15 @@ struct wk {
     int64_t served, not_slept;
     int64_t hog_sw[2], sleeper_sw[2];
     int64_t sleeper_cpu_end, hog_cpu_end;
+    int64_t sleeper_run_ns, hog_run_ns, wall_ns;
 };
+
+static int64_t wk_thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 static int wk_done(struct wk *w)
 {
@@ -112,10 +121,15 @@ static void *wk_sleeper(void *p)
     int err = sg_pin(w->sleeper_cpu);
     if (!err && w->fifo)
         err = sg_set_policy(SCHED_FIFO, 0);
+    if (!err && prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0) != 0)
+        err = -errno;
     if (wk_gate(w, err)) {
         int64_t before[2], after[2];
         sg_switches(before);
+        int64_t cpu0 = wk_thread_cpu_ns(), wall0 = sg_now_ns();
         wk_sleeper_loop(w);
+        w->wall_ns = sg_now_ns() - wall0;
+        w->sleeper_run_ns = wk_thread_cpu_ns() - cpu0;
         sg_switches(after);
         w->sleeper_sw[0] = after[0] - before[0];
         w->sleeper_sw[1] = after[1] - before[1];
@@ -151,11 +165,13 @@ static void *wk_hog(void *p)
         return NULL;
     int64_t before[2], after[2];
     sg_switches(before);
+    int64_t cpu0 = wk_thread_cpu_ns();
     for (uint32_t k = 0;; k++) {
         __asm__ volatile("" ::: "memory");
         if ((k & 1023) == 0 && wk_done(w))
             break;
     }
+    w->hog_run_ns = wk_thread_cpu_ns() - cpu0;
     sg_switches(after);
     w->hog_sw[0] = after[0] - before[0];
     w->hog_sw[1] = after[1] - before[1];
@@ -215,6 +231,7 @@ int32_t ctxprobe_sched_wakeup_run(int32_t source, int32_t sleeper_cpu, int32_t w
     w.abort = abort;
     w.sleeper_cpu_end = w.hog_cpu_end = -1;
     w.hog_sw[0] = w.hog_sw[1] = -1;
+    w.hog_run_ns = -1;
     w.deadline_ns = sg_now_ns() + (int64_t)wakeups * period_ns + WK_SLACK_NS;
     int rc = wk_run(&w, 1 + w.hog + futex);
     if (rc)
@@ -227,5 +244,8 @@ int32_t ctxprobe_sched_wakeup_run(int32_t source, int32_t sleeper_cpu, int32_t w
     out[CTXPROBE_WAKEUP_OUT_SLEEPER_NIVCSW] = w.sleeper_sw[1];
     out[CTXPROBE_WAKEUP_OUT_SLEEPER_CPU] = w.sleeper_cpu_end;
     out[CTXPROBE_WAKEUP_OUT_HOG_CPU] = w.hog_cpu_end;
+    out[CTXPROBE_WAKEUP_OUT_SLEEPER_RUN_NS] = w.sleeper_run_ns;
+    out[CTXPROBE_WAKEUP_OUT_HOG_RUN_NS] = w.hog_run_ns;
+    out[CTXPROBE_WAKEUP_OUT_WALL_NS] = w.wall_ns;
     return 0;
 }

@@ -117,9 +117,18 @@ static void wakeup_case(int source, int sleeper, int waker, int hog)
         min = lat[i] < min ? lat[i] : min;
     CHECK(min >= 0, "a latency is never negative: %lld", (long long)min);
     if (hog) {
-        /* Each wake-up served on the hog's CPU took it from the hog (or found it already out). */
-        CHECK(out[CTXPROBE_WAKEUP_OUT_HOG_NIVCSW] >= served, "hog involuntary %lld < served %lld",
-              (long long)out[CTXPROBE_WAKEUP_OUT_HOG_NIVCSW], (long long)served);
+        /* Each wake-up served on the hog's CPU took it from the hog, unless a third task had it:
+         * checked where the hog and the sleeper had the CPU to themselves (98% of the run). */
+        int64_t wall = out[CTXPROBE_WAKEUP_OUT_WALL_NS];
+        int64_t ours = out[CTXPROBE_WAKEUP_OUT_HOG_RUN_NS] + out[CTXPROBE_WAKEUP_OUT_SLEEPER_RUN_NS];
+        CHECK(wall > 0 && out[CTXPROBE_WAKEUP_OUT_HOG_RUN_NS] > 0, "run times: wall %lld, hog %lld", (long long)wall,
+              (long long)out[CTXPROBE_WAKEUP_OUT_HOG_RUN_NS]);
+        if (ours * 50 >= wall * 49)
+            CHECK(out[CTXPROBE_WAKEUP_OUT_HOG_NIVCSW] >= served, "hog involuntary %lld < served %lld",
+                  (long long)out[CTXPROBE_WAKEUP_OUT_HOG_NIVCSW], (long long)served);
+        else
+            printf("sched wakeup: third tasks had %.1f%% of the CPU: the hog's count is not checked\n",
+                   100.0 - 100.0 * ours / wall);
         CHECK(out[CTXPROBE_WAKEUP_OUT_HOG_CPU] == sleeper, "hog ended on %lld",
               (long long)out[CTXPROBE_WAKEUP_OUT_HOG_CPU]);
     } else {

@@ -80,9 +80,15 @@ int32_t ctxprobe_sched_slice_run(int32_t mode, int32_t cpu, int32_t policy, int3
 #define CTXPROBE_WAKEUP_OUT_SLEEPER_NIVCSW 5
 #define CTXPROBE_WAKEUP_OUT_SLEEPER_CPU  6  /* sched_getcpu of the sleeper after its last wake-up  */
 #define CTXPROBE_WAKEUP_OUT_HOG_CPU      7  /* of the hog at its end; -1 none                     */
-#define CTXPROBE_WAKEUP_OUT_COUNT        8
+#define CTXPROBE_WAKEUP_OUT_SLEEPER_RUN_NS 8 /* the sleeper's CPU time over its loop (thread clock) */
+#define CTXPROBE_WAKEUP_OUT_HOG_RUN_NS   9  /* the hog's CPU time over its loop; -1 none           */
+#define CTXPROBE_WAKEUP_OUT_WALL_NS     10  /* the sleeper's loop, wall clock: the hog's CPU time
+                                               plus the sleeper's against it tells whether a third
+                                               task shared the CPU                                 */
+#define CTXPROBE_WAKEUP_OUT_COUNT       11
 
-/* A sleeper thread pinned to sleeper_cpu is woken `wakeups` times, period_ns apart; hog != 0 adds
+/* A sleeper thread pinned to sleeper_cpu is woken `wakeups` times, period_ns apart (its timer slack
+ * set to 1 ns: the default 50 us of SCHED_OTHER would be added to every timer expiry); hog != 0 adds
  * a SCHED_OTHER thread spinning on sleeper_cpu for the whole run; fifo != 0 makes the sleeper
  * SCHED_FIFO priority 1. waker_cpu: the FUTEX waker's CPU (ignored for TIMER). latency_ns:
  * `wakeups` elements. 0, or -EINVAL, -EPERM (SCHED_FIFO refused), -errno. */
@@ -124,7 +130,8 @@ int32_t ctxprobe_sched_fiber_preempt_run(int32_t mode, int64_t slice_ns, int64_t
 /* out[] of ctxprobe_sched_fiber_regs_run. */
 #define CTXPROBE_REGS_OUT_PREEMPTED_A   0  /* preemptions of fiber A                                */
 #define CTXPROBE_REGS_OUT_PREEMPTED_B   1
-#define CTXPROBE_REGS_OUT_IN_WINDOW_A   2  /* of those, with A inside its filled-register window    */
+#define CTXPROBE_REGS_OUT_IN_WINDOW_A   2  /* of those, inside A's filled-register window, and that
+                                              window compared afterwards                           */
 #define CTXPROBE_REGS_OUT_IN_WINDOW_B   3
 #define CTXPROBE_REGS_OUT_WINDOWS_A     4  /* windows A checked                                     */
 #define CTXPROBE_REGS_OUT_WINDOWS_B     5

@@ -88,7 +88,7 @@ public final class NativeSched {
     @CDefine("CTXPROBE_SLICE_MAX_NS") public static final long SLICE_MAX_NS = 5_000_000_000L;
     @CDefine("CTXPROBE_SLICE_OUT_COUNT") static final int SLICE_OUT_COUNT = 10;
     @CDefine("CTXPROBE_WAKEUP_MAX") public static final int WAKEUP_MAX = 100_000;
-    @CDefine("CTXPROBE_WAKEUP_OUT_COUNT") static final int WAKEUP_OUT_COUNT = 8;
+    @CDefine("CTXPROBE_WAKEUP_OUT_COUNT") static final int WAKEUP_OUT_COUNT = 11;
     @CDefine("CTXPROBE_PREEMPT_MIN_SLICE_NS") public static final long PREEMPT_MIN_SLICE_NS = 10_000L;
     @CDefine("CTXPROBE_PREEMPT_OUT_COUNT") static final int PREEMPT_OUT_COUNT = 8;
     @CDefine("CTXPROBE_REGS_OUT_COUNT") static final int REGS_OUT_COUNT = 11;
@@ -125,8 +125,8 @@ public final class NativeSched {
             word.setAtIndex(JAVA_INT, 0, 1);
         }
 
-        MemorySegment segment() {
-            return word;
+        static MemorySegment of(Abort abort) {
+            return abort == null ? MemorySegment.NULL : abort.word;
         }
 
         @Override
@@ -153,8 +153,9 @@ public final class NativeSched {
             MemorySegment a = arena.allocate(JAVA_LONG, 2L * maxRuns);
             MemorySegment b = arena.allocate(JAVA_LONG, 2L * maxRuns);
             MemorySegment out = arena.allocate(JAVA_LONG, SLICE_OUT_COUNT);
+            MemorySegment abortWord = Abort.of(abort);
             int rc = (int) SLICE_RUN.handle().invokeExact(mode.code(), cpu, policy.code(), niceA, niceB, durationNs, gapNs,
-                    maxRuns, a, b, out, abort == null ? MemorySegment.NULL : abort.segment());
+                    maxRuns, a, b, out, abortWord);
             NativeCore.check("ctxprobe_sched_slice_run", rc);
             long[] o = out.toArray(JAVA_LONG);
             return new SliceRun(a.asSlice(0, 16 * o[0]).toArray(JAVA_LONG), b.asSlice(0, 16 * o[1]).toArray(JAVA_LONG),
@@ -164,9 +165,19 @@ public final class NativeSched {
         }
     }
 
-    /** One sched.wakeup run: latencies (ns) of the wake-ups served and the counts; hog counts -1 without a hog. */
+    /**
+     * One sched.wakeup run: latencies (ns) of the wake-ups served and the counts; hog values -1 without a hog.
+     * sleeperRunNs / hogRunNs: each thread's CPU time over its loop; wallNs: the sleeper's loop.
+     */
     public record WakeupRun(long[] latencyNs, long notSlept, long hogInvoluntary, long hogVoluntary,
-                            long sleeperVoluntary, long sleeperInvoluntary, int sleeperCpu, int hogCpu) {}
+                            long sleeperVoluntary, long sleeperInvoluntary, int sleeperCpu, int hogCpu,
+                            long sleeperRunNs, long hogRunNs, long wallNs) {
+
+        /** The share of the sleeper's loop that neither the hog nor the sleeper ran (a busy case only). */
+        public double thirdTaskShare() {
+            return wallNs <= 0 || hogRunNs < 0 ? Double.NaN : Math.max(0, 1 - (double) (hogRunNs + sleeperRunNs) / wallNs);
+        }
+    }
 
     /* int32_t ctxprobe_sched_wakeup_run(int32_t source, int32_t sleeper_cpu, int32_t waker_cpu, int32_t hog,
      *                                   int32_t fifo, int32_t wakeups, int64_t period_ns, int64_t *latency_ns,
@@ -181,12 +192,13 @@ public final class NativeSched {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment lat = arena.allocate(JAVA_LONG, wakeups);
             MemorySegment out = arena.allocate(JAVA_LONG, WAKEUP_OUT_COUNT);
+            MemorySegment abortWord = Abort.of(abort);
             int rc = (int) WAKEUP_RUN.handle().invokeExact(source.code(), sleeperCpu, wakerCpu, hog ? 1 : 0, fifo ? 1 : 0,
-                    wakeups, periodNs, lat, out, abort == null ? MemorySegment.NULL : abort.segment());
+                    wakeups, periodNs, lat, out, abortWord);
             NativeCore.check("ctxprobe_sched_wakeup_run", rc);
             long[] o = out.toArray(JAVA_LONG);
             return new WakeupRun(lat.asSlice(0, 8 * o[0]).toArray(JAVA_LONG), o[1], o[2], o[3], o[4], o[5], (int) o[6],
-                    (int) o[7]);
+                    (int) o[7], o[8], o[9], o[10]);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
@@ -208,8 +220,9 @@ public final class NativeSched {
             MemorySegment gaps = arena.allocate(JAVA_LONG, maxSamples);
             MemorySegment turns = arena.allocate(JAVA_LONG, maxSamples);
             MemorySegment out = arena.allocate(JAVA_LONG, PREEMPT_OUT_COUNT);
+            MemorySegment abortWord = Abort.of(abort);
             int rc = (int) PREEMPT_RUN.handle().invokeExact(mode.code(), sliceNs, durationNs, maxSamples, gaps, turns, out,
-                    abort == null ? MemorySegment.NULL : abort.segment());
+                    abortWord);
             NativeCore.check("ctxprobe_sched_fiber_preempt_run", rc);
             long[] o = out.toArray(JAVA_LONG);
             return new PreemptRun(gaps.asSlice(0, 8 * o[0]).toArray(JAVA_LONG), turns.asSlice(0, 8 * o[1]).toArray(JAVA_LONG),

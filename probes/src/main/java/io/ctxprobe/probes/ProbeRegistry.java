@@ -18,6 +18,10 @@ import io.ctxprobe.probes.switching.ProcessSwitchProbe;
 import io.ctxprobe.probes.switching.JthreadSwitchProbe;
 import io.ctxprobe.probes.switching.FiberSwitchProbe;
 import io.ctxprobe.probes.switching.CacheC2cProbe;
+import io.ctxprobe.probes.sched.FiberPreemptProbe;
+import io.ctxprobe.probes.sched.SchedSliceProbe;
+import io.ctxprobe.probes.sched.SchedWakeupProbe;
+import io.ctxprobe.probes.sched.VthreadStarveProbe;
 import io.ctxprobe.probe.Probe;
 
 import java.util.ArrayList;
@@ -66,6 +70,12 @@ public final class ProbeRegistry {
         // TLB: reach and refill after an event
         add(TlbReachProbe.ID, TlbReachProbe::new);
         add(TlbSwitchProbe.ID, TlbSwitchProbe::new);
+
+        // the preemptive side: the kernel's slice and wake-ups, signal-preempted fibers, starving virtual threads
+        add(SchedSliceProbe.ID, SchedSliceProbe::new);
+        add(SchedWakeupProbe.ID, SchedWakeupProbe::new);
+        add(FiberPreemptProbe.ID, FiberPreemptProbe::new);
+        add(VthreadStarveProbe.ID, VthreadStarveProbe::new);
 
     }
 
