@@ -136,7 +136,7 @@ public final class SchedSliceProbe implements Probe {
                 .param("side-changes", il.changes())
                 .param("p99-ms", Percentiles.format(Percentiles.of(ms, 99)))
                 .param("foreign-gaps", il.foreignGaps())
-                .param("foreign-gaps-over-50us", il.sharedGaps())
+                .param("gaps-over-50us", il.sharedGaps())
                 .param("foreign-ms", il.foreignNs() / 1e6)
                 .param("cpu-shared-with-third-tasks", il.cpuShared() ? "yes" : "no")
                 .param("gap-threshold-us", run.gapNs() / 1e3);
@@ -160,8 +160,8 @@ public final class SchedSliceProbe implements Probe {
     private static void validate(CaseResultBuilder b, Run run, Timelines.Interleaving il, long niv, double[] sortedMs) {
         NativeSched.SliceRun r = run.run();
         int changes = il.changes();
-        b.note(String.format("%d side changes, %d involuntary switches (kernel), %d foreign gaps (%d of at least 50 us, "
-                + "%.2f ms in all)", changes, niv, il.foreignGaps(), il.sharedGaps(), il.foreignNs() / 1e6));
+        b.note(String.format("%d side changes, %d involuntary switches (kernel), %d foreign gaps (%.2f ms in all), %d gaps "
+                + "(foreign or between turns) of at least 50 us", changes, niv, il.foreignGaps(), il.foreignNs() / 1e6, il.sharedGaps()));
         if (niv + 2 < changes || niv > changes + il.foreignGaps() + 2) {
             b.flag(String.format("the kernel's involuntary switches (%d) fall outside [side changes, side changes + foreign "
                     + "gaps] = [%d, %d]", niv, changes, changes + il.foreignGaps()));
@@ -169,14 +169,18 @@ public final class SchedSliceProbe implements Probe {
             b.flag(String.format("no third task shared the CPU, yet the kernel's %d involuntary switches differ from the %d "
                     + "side changes by more than %.0f%%", niv, changes, AGREEMENT * 100));
         } else if (il.cpuShared()) {
-            b.note("third tasks shared this CPU (foreign gaps of 50 us or more in over 5% of the changes): the involuntary "
+            b.note("third tasks shared this CPU (gaps of 50 us or more in over 5% of the changes): the involuntary "
                     + "switches include theirs, so only the bracket changes <= switches <= changes + foreign gaps is checked");
         }
         if (r.cpuA() != run.cpu() || r.cpuB() != run.cpu()) {
             b.flag("a side ended on CPU " + r.cpuA() + "/" + r.cpuB() + ", not the pinned " + run.cpu());
         }
         double median = sortedMs[sortedMs.length / 2];
-        if (run.policy() == SlicePolicy.OTHER && (median < MIN_PLAUSIBLE_MS || median > MAX_PLAUSIBLE_MS)) {
+        if (run.policy() == SlicePolicy.OTHER && il.cpuShared()) {
+            b.note("third tasks shared this CPU: a task that wakes often takes the CPU from the running side and the scheduler "
+                    + "may hand it to the other side afterwards, so turns here can be far shorter than the slice; the median's "
+                    + "plausibility range is checked only on an unshared CPU");
+        } else if (run.policy() == SlicePolicy.OTHER && (median < MIN_PLAUSIBLE_MS || median > MAX_PLAUSIBLE_MS)) {
             b.flag(String.format("median turn %.3f ms outside the plausible %.1f-%.0f ms", median, MIN_PLAUSIBLE_MS, MAX_PLAUSIBLE_MS));
         }
         if (run.policy() == SlicePolicy.RR && r.rrIntervalNs() > 0) {

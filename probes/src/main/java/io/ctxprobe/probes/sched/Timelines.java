@@ -10,7 +10,8 @@ import java.util.List;
  * are interleaved: a turn of A is a maximal stretch in which only A's runs fall, from the first
  * stamp of its first run to the last stamp of its last; it ends where B's next run begins. A gap
  * between two runs of the same side inside a turn is "foreign". Only the window where both sides
- * recorded counts, and the first and last turns (cut by the window's edges) are dropped.
+ * recorded counts, and the first and last turns (cut by the window's edges) are dropped. A third
+ * task shows as a long foreign gap, or as a long handoff between two turns.
  */
 public final class Timelines {
 
@@ -28,8 +29,9 @@ public final class Timelines {
 
     /**
      * What interleaving found: complete turns, the number of side changes (every change is one
-     * involuntary switch of the side that left), foreign gaps (all, and those of at least
-     * {@link #SHARED_GAP_NS}) and their total time, and the window both sides recorded.
+     * involuntary switch of the side that left), foreign gaps and their total time, the gaps (foreign
+     * ones and handoffs between turns) of at least {@link #SHARED_GAP_NS}, and the window both sides
+     * recorded.
      */
     public record Interleaving(List<Turn> turns, int changes, int foreignGaps, int sharedGaps, long foreignNs,
                                long windowNs) {
@@ -38,7 +40,7 @@ public final class Timelines {
             return turns.stream().filter(t -> t.side() == side).toList();
         }
 
-        /** True when third tasks took a visible part of the CPU: long foreign gaps in more than 5% of the changes. */
+        /** True when third tasks took a visible part of the CPU: long gaps in more than 5% of the changes. */
         public boolean cpuShared() {
             return sharedGaps * 20 > changes;
         }
@@ -66,6 +68,7 @@ public final class Timelines {
                 turnStart = start;
             } else if (s != side) {
                 if (changes > 0) turns.add(new Turn(side, turnStart, lastEnd));   // the first turn began before the window
+                if (start - lastEnd >= SHARED_GAP_NS) shared++;   // a third task ran between the two turns
                 changes++;
                 side = s;
                 turnStart = start;
