@@ -11,6 +11,8 @@ echo "## ctxprobe vs plain C ($(date -u +%Y-%m-%dT%H:%MZ), $(uname -r), $(nproc)
 echo
 "${java[@]}" -cp "$jar" io.ctxprobe.bench.CompareWithC "${PAIRS:-5}"
 
+bench/cyclictest-compare.sh "${PAIRS:-3}"
+
 echo "## JMH"
 echo
 "$JAVA_HOME/bin/java" -jar "$jar" -foe true ${JMH_ARGS:-"B0"}

@@ -73,6 +73,12 @@ public final class SchedWakeupProbe implements Probe {
         return out;
     }
 
+    /** One case alone (the cyclictest comparison in bench/ runs them one by one). */
+    public CaseResult runCase(ProbeContext ctx, WakeupSource source, boolean hog, boolean fifo) {
+        String caseId = caseId(source, hog, fifo);
+        return Cases.attempt(ctx, ID, caseId, UNIT, () -> measure(ctx, caseId, source, hog, fifo));
+    }
+
     static String caseId(WakeupSource source, boolean hog, boolean fifo) {
         return (source == WakeupSource.FUTEX ? "futex" : "timer") + (hog ? "/busy" : "/idle") + (fifo ? "/fifo" : "");
     }
