@@ -129,7 +129,10 @@ public final class SchedWakeupProbe implements Probe {
         b.note(source == WakeupSource.FUTEX
                 ? "latency = the sleeper's CLOCK_MONOTONIC stamp once it runs - the waker's stamp just before FUTEX_WAKE (schbench's measure)"
                 : "latency = the sleeper's CLOCK_MONOTONIC stamp after clock_nanosleep returns - the absolute expiry asked for (cyclictest's measure)");
-        if (r.notSlept() > 0) b.note(r.notSlept() + " wait(s) found the word already changed: not a wake-up, not in the samples");
+        if (r.notSlept() > 0) {
+            b.note(r.notSlept() + (source == WakeupSource.FUTEX ? " wait(s) found the word already changed"
+                    : " expiry(ies) had passed before the sleeper got back to sleep (it ran late)") + ": not a wake-up, not in the samples");
+        }
         validate(b, r, served, sleeper, hog);
         if (caseId.equals("futex/busy")) claim(b, ns, served);
         return b.wallMs((System.nanoTime() - started) / 1e6).build();
