@@ -31,6 +31,8 @@ echo
 "${java[@]}" -cp "$jar" io.ctxprobe.bench.CompareWithC "${PAIRS:-5}"
 "${java[@]}" -cp "$jar" io.ctxprobe.bench.TlbReachVsC "${PAIRS:-5}"
 
+bench/cyclictest-compare.sh "${PAIRS:-3}"
+
 echo "## JMH"
 echo
 "$JAVA_HOME/bin/java" -jar "$jar" -foe true ${JMH_ARGS:-"B0"}

@@ -28,7 +28,7 @@
 /* Bumped whenever a prototype or a meaning in any ctxprobe/ header changes; Java refuses a library
  * with another. 4: headers per family, footprint and tlb.reach names, one ping-pong constructor,
  * ping-pong partner end and round trips. */
-#define CTXPROBE_ABI_VERSION 5
+#define CTXPROBE_ABI_VERSION 6
 
 #include "ctxprobe/core.h"       /* ABI version, clocks, timer cost, CPUID              */
 #include "ctxprobe/syscall.h"    /* syscall.null                                         */
@@ -40,5 +40,6 @@
 #include "ctxprobe/isolation.h"  /* isolation                                            */
 #include "ctxprobe/blocking.h"   /* blocking                                             */
 #include "ctxprobe/tlb.h"        /* tlb.reach, tlb.switch                                */
+#include "ctxprobe/sched.h"      /* sched.slice, sched.wakeup, fiber.preempt             */
 
 #endif /* CTXPROBE_H */

@@ -27,6 +27,7 @@ static const struct {
     { "blocking",  test_blocking },
     { "tlb",       test_tlb },
     { "tlb_ctl",   test_tlb_ctl },
+    { "sched",     test_sched },
 };
 
 int main(void)

@@ -53,6 +53,7 @@ void test_isolation(void);
 void test_blocking(void);
 void test_tlb(void);
 void test_tlb_ctl(void);
+void test_sched(void);
 
 /* Shared by the fiber and ping-pong tests: median per switch of the hand-written FPU switch. */
 extern double test_asm_ns_per_switch;

@@ -21,7 +21,7 @@ public final class NativeCore {
 
     /** CTXPROBE_ABI_VERSION: NativeLibrary refuses a library reporting another. */
     @CDefine("CTXPROBE_ABI_VERSION")
-    public static final int ABI_VERSION = 5;
+    public static final int ABI_VERSION = 6;
 
     static Downcall fn(String symbol, FunctionDescriptor fd) {
         return new Downcall(NativeLibrary::lookup, symbol, fd);

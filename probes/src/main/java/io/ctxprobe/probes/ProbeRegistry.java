@@ -20,6 +20,10 @@ import io.ctxprobe.probes.switching.ProcessSwitchProbe;
 import io.ctxprobe.probes.switching.JthreadSwitchProbe;
 import io.ctxprobe.probes.switching.FiberSwitchProbe;
 import io.ctxprobe.probes.switching.CacheC2cProbe;
+import io.ctxprobe.probes.sched.FiberPreemptProbe;
+import io.ctxprobe.probes.sched.SchedSliceProbe;
+import io.ctxprobe.probes.sched.SchedWakeupProbe;
+import io.ctxprobe.probes.sched.VthreadStarveProbe;
 import io.ctxprobe.probe.Probe;
 
 import java.util.ArrayList;
@@ -72,6 +76,12 @@ public final class ProbeRegistry {
         // the kernel as witness: its own tracepoints (root)
         add(TlbFlushProbe.ID, TlbFlushProbe::new);
         add(SwitchAnatomyProbe.ID, SwitchAnatomyProbe::new);
+
+        // the preemptive side: the kernel's slice and wake-ups, signal-preempted fibers, starving virtual threads
+        add(SchedSliceProbe.ID, SchedSliceProbe::new);
+        add(SchedWakeupProbe.ID, SchedWakeupProbe::new);
+        add(FiberPreemptProbe.ID, FiberPreemptProbe::new);
+        add(VthreadStarveProbe.ID, VthreadStarveProbe::new);
 
     }
 
