@@ -373,19 +373,13 @@ public final class NativePingPong implements AutoCloseable {
         return delta(RUSAGE_DELTA, side, RUSAGE_NIVCSW);
     }
 
-    /** {@code side}'s measured window (CLOCK_MONOTONIC between its two snapshots), ns; -1 if unfinished. */
-    public long windowNs(int side) {
-        return delta(SCHED_DELTA, side, SCHED_WINDOW_NS);
-    }
-
-    /** Time {@code side} ran on a CPU in its window (schedstat field 1), ns; -1 without schedstat. */
-    public long runNs(int side) {
-        return delta(SCHED_DELTA, side, SCHED_RUN_NS);
-    }
-
-    /** Time {@code side} was runnable but not running in its window (schedstat run_delay), ns; -1 without schedstat. */
-    public long runDelayNs(int side) {
-        return delta(SCHED_DELTA, side, SCHED_WAIT_NS);
+    /**
+     * {@code side}'s measured window from its own snapshots, ns: {window (CLOCK_MONOTONIC), run (schedstat
+     * field 1), run delay (schedstat field 2: runnable but not running)}; -1 for what was not measured.
+     */
+    public long[] schedWindow(int side) {
+        return new long[] {delta(SCHED_DELTA, side, SCHED_WINDOW_NS), delta(SCHED_DELTA, side, SCHED_RUN_NS),
+                delta(SCHED_DELTA, side, SCHED_WAIT_NS)};
     }
 
     /** Joins whatever is still running (after an abort if need be) and frees the native object. */

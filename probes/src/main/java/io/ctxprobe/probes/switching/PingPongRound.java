@@ -88,7 +88,7 @@ public final class PingPongRound {
             long[][] sched = new long[2][];
             for (int side = NativePingPong.PING; side <= NativePingPong.PONG; side++) {
                 tids[side] = pp.tid(side);
-                sched[side] = new long[] {pp.windowNs(side), pp.runNs(side), pp.runDelayNs(side)};
+                sched[side] = pp.schedWindow(side);
                 long voluntary = pp.voluntarySwitches(side);
                 long involuntary = pp.involuntarySwitches(side);
                 counts.add(perf
