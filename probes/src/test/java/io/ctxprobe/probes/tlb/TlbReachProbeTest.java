@@ -77,9 +77,11 @@ class TlbReachProbeTest {
     }
 
     /**
-     * Sparse and packed every 4 pages from {@code from} to {@code to} through libctxprobe, two sweeps
+     * Sparse and packed every 4 pages from {@code from} to {@code to} through libctxprobe, three sweeps
      * combined by the minimum of each side (the locator's rule for repeats: interference only slows a
-     * chase; the test shares the CPUs with whatever else runs), then the locator over that fine curve.
+     * chase, and each sweep maps its working set afresh, at another virtual address, so a placement that
+     * happens to conflict in the TLB's sets at one N is outvoted; two sweeps once left a 60..64 "step" on the Zen 4 host whose L1 is 72), then the
+     * locator over that fine curve.
      */
     private static List<TlbStepLocator.Level> fineChase(long from, long to) {
         int points = (int) ((to - from) / 4 + 1);
@@ -88,7 +90,7 @@ class TlbReachProbeTest {
         double[] packed = new double[points];
         Arrays.fill(sparse, Double.MAX_VALUE);
         Arrays.fill(packed, Double.MAX_VALUE);
-        for (int sweep = 0; sweep < 2; sweep++) {
+        for (int sweep = 0; sweep < 3; sweep++) {
             for (int i = 0; i < points; i++) {
                 pages[i] = from + 4L * i;
                 sparse[i] = Math.min(sparse[i], chaseNs(NativeTlb.Layout.SPARSE_4K, pages[i]));
