@@ -28,7 +28,7 @@ class ReportJsonTest {
     @TempDir
     Path dir;
 
-    private static Report fullReport() {
+    static Report fullReport() {
         HostFacts host = new HostFactsCollector(Path.of("/"), NativeFacts.NONE).collect();
         RunInfo run = new RunInfo("0.1.0", "abc123def456", "2026-11-27T03:00:00Z",
                 List.of("ctxprobe", "run", "--quick"),
