@@ -48,8 +48,8 @@ final class CompareCommand implements Callable<Integer> {
         if (md != null) outputs.put("--md", ReportFileOptions.check("--md", md));
         if (html != null) outputs.put("--html", ReportFileOptions.check("--html", html));
         ReportFileOptions.requireDistinct(outputs);
-        Report b = CompareOptions.read("BASE ", base);
-        Report n = CompareOptions.read("NEW ", next);
+        Report b = CompareOptions.readForCompare("BASE ", base);
+        Report n = CompareOptions.readForCompare("NEW ", next);
         options.requireComparableHosts(b.host(), n.host());
         Comparison c = Comparison.of(b, n, threshold);
         PrintStream console = outputs.values().stream().anyMatch(OutputTarget::isStdout) ? System.err : System.out;

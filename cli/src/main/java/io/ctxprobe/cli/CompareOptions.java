@@ -51,6 +51,23 @@ final class CompareOptions {
         }
     }
 
+    /**
+     * A report to compare in the current schema: an older one ({@code /1}) is converted, which stderr
+     * says, or refused with exit 2 saying why ({@link ReportReader#toCurrent}).
+     */
+    static Report readForCompare(String option, String file) {
+        Report report = read(option, file);
+        if (Report.SCHEMA.equals(report.schema())) return report;
+        try {
+            Report converted = ReportReader.toCurrent(report, file);
+            System.err.println("ctxprobe: " + option + file + " is " + report.schema() + ": converted to " + Report.SCHEMA
+                    + " for the comparison (cases, samples and host as saved; no derived figures)");
+            return converted;
+        } catch (ReportReader.UnreadableReport e) {
+            throw new UsageException(option + e.getMessage());
+        }
+    }
+
     /** Two hosts are compared only with --cross-host: exit 2 otherwise, naming both. */
     void requireComparableHosts(HostFacts base, HostFacts next) {
         if (!crossHost && !base.hostKey().equals(next.hostKey())) {

@@ -71,8 +71,8 @@ class RunReliabilityTest {
                 .redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
-            while ((line = out.readLine()) != null && !line.startsWith("fiber.switch")) {
-                // progress is printed when a probe ends: the first fiber.switch line means the last probe is done
+            while ((line = out.readLine()) != null && !line.startsWith("cases: ")) {
+                // the summary follows the report's write: its case count means the last probe is done
             }
             p.destroy(); // SIGTERM, the same shutdown path as Ctrl-C, once the last probe reported
         }
