@@ -48,10 +48,10 @@ final class FamilyHeadlines {
                     Pick.derived("JNA", "binding's share over the C loop", "syscall.null/jna-call"),
                     Pick.median("vDSO clock", "syscall.vdso/vdso"),
                     Pick.median("forced", "syscall.vdso/forced-syscall"))),
-            new Family("switching", "net of the handoff, same core:", List.of(
-                    Pick.derived("thread", "net of the mechanism", "thread.switch/futex/same-core"),
-                    Pick.derived("process", "net of the mechanism", "process.switch/futex/same-core"),
-                    Pick.derived("fiber migration", "added over the spin handoff",
+            new Family("switching", "", List.of(
+                    Pick.derived("thread net of futex calls", "net of the mechanism", "thread.switch/futex/same-core"),
+                    Pick.derived("process net of futex calls", "net of the mechanism", "process.switch/futex/same-core"),
+                    Pick.derived("fiber migration over spin handoff", "added over the spin handoff",
                             "fiber.switch/migrate"))),
             new Family("create", "", List.of(
                     Pick.median("fiber", "fiber.create/pooled-stack"),

@@ -171,8 +171,10 @@ final class RunCommand implements Callable<Integer> {
         ReportSink.Outcome written = sink.write(report, null);
 
         String whereTo = written.fallback() != null ? "report: not at " + target.describe() + " (see above)"
-                : "report: " + target.describe() + (details ? "" : " · every case and note: --details"
-                + (target.isStdout() ? "" : " (or ctxprobe show " + target.describe() + " --details)"));
+                : SummaryView.whereTo("report: " + target.describe(), details ? List.of() : target.isStdout()
+                        ? List.of(" · every case and note: --details")
+                        : List.of(" · every case and note: ctxprobe show " + target.describe() + " --details",
+                                " · every case and note: --details", " (--details)"));
         if (details) {
             console.print(Views.details(report));
             console.println(whereTo);

@@ -22,7 +22,8 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Report report = CompareOptions.read("", file);
-        String whereTo = "shown from " + file + " (" + report.schema() + ")" + (details ? "" : " · every case and note: --details");
+        String whereTo = SummaryView.whereTo("shown from " + file + " (" + report.schema() + ")",
+                details ? java.util.List.of() : java.util.List.of(" · every case and note: --details", " (--details)"));
         if (details) {
             System.out.print(Views.details(report));
             System.out.println(whereTo);

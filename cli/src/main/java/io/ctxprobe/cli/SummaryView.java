@@ -47,7 +47,7 @@ final class SummaryView {
         }
         List<String> tail = new ArrayList<>();
         if (report.interference() != null) tail.add(cut(report.interference().describeShort()));
-        tail.add(cut(whereTo));
+        tail.add(whereTo);   // a path is never cut: it may be longer than the screen
         int attention = ATTENTION_LISTED;
         int skipReasons = SKIP_REASONS_LISTED;
         List<String> needs = attention(report.results(), attention, ansi);
@@ -242,6 +242,14 @@ final class SummaryView {
             out.add(cut("skipped " + e.getValue().size() + " (" + String.join(", ", probes) + "): " + e.getKey()));
         }
         return out;
+    }
+
+    /** {@code where} (kept whole) with the first of {@code hints} that fits in {@value #WIDTH} columns, if any. */
+    static String whereTo(String where, List<String> hints) {
+        for (String hint : hints) {
+            if (where.length() + hint.length() <= WIDTH) return where + hint;
+        }
+        return where;
     }
 
     /** {@code line} at most {@value #WIDTH} columns, "…" where it was cut. */
