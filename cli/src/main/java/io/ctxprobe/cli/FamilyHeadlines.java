@@ -30,8 +30,14 @@ final class FamilyHeadlines {
             return new Pick(label, List.of(keys), null, false);
         }
 
+        /** A derived difference, shown with its sign ("+12 ns"). */
         static Pick derived(String label, String derivedLabel, String... keys) {
             return new Pick(label, List.of(keys), derivedLabel, true);
+        }
+
+        /** A derived figure that is no difference (a reach, a ratio): no sign; an interval as "low-high". */
+        static Pick figure(String label, String derivedLabel, String... keys) {
+            return new Pick(label, List.of(keys), derivedLabel, false);
         }
     }
 
@@ -85,10 +91,15 @@ final class FamilyHeadlines {
                     Pick.median("vthreads FFM read", "blocking/vthreads/ffm-read"),
                     Pick.median("sleep", "blocking/vthreads/sleep"),
                     Pick.median("channel", "blocking/vthreads/channel-read"))),
+            // tlb.reach's reach and walk figures: today cases of their own (4k/reach/l1...); as derived
+            // figures labelled "L1 reach", "L2 reach", "walk penalty" on any 4k case, the second picks serve.
             new Family("tlb", "", List.of(
                     Pick.median("L1 reach", "tlb.reach/4k/reach/l1"),
+                    Pick.figure("L1 reach", "L1 reach", "tlb.reach/4k/*"),
                     Pick.median("L2 reach", "tlb.reach/4k/reach/l2"),
+                    Pick.figure("L2 reach", "L2 reach", "tlb.reach/4k/*"),
                     Pick.median("walk", "tlb.reach/4k/walk-penalty"),
+                    Pick.figure("walk", "walk penalty", "tlb.reach/4k/*"),
                     Pick.derived("null-syscall refill per page", "kernel-entry refill per page (sparse - packed control)",
                             "tlb.switch/null-syscall/w1024"))));
 
@@ -103,7 +114,7 @@ final class FamilyHeadlines {
         for (Family f : FAMILIES) {
             List<String> parts = new ArrayList<>();
             for (Pick p : f.picks()) {
-                p.keys().forEach(k -> known.add(k.substring(0, k.indexOf('/'))));
+                p.keys().forEach(k -> known.add(k.substring(0, k.indexOf('/'))));   // a probe with a family line
                 figure(p, byKey).ifPresent(parts::add);
             }
             if (!parts.isEmpty()) out.add(line(f.name(), f.lead(), parts, width));
@@ -120,14 +131,24 @@ final class FamilyHeadlines {
         return out;
     }
 
+    /** The cases a pick's key names: that case, or for "probe/prefix*" every case whose key starts so. */
+    private static List<CaseResult> named(String key, Map<String, CaseResult> byKey) {
+        if (!key.endsWith("*")) return byKey.containsKey(key) ? List.of(byKey.get(key)) : List.of();
+        String prefix = key.substring(0, key.length() - 1);
+        return byKey.values().stream().filter(r -> r.key().startsWith(prefix)).toList();
+    }
+
     private static Optional<String> figure(Pick p, Map<String, CaseResult> byKey) {
-        for (String key : p.keys()) {
-            CaseResult r = byKey.get(key);
-            if (r == null || r.stats() == null) continue;
+        for (CaseResult r : p.keys().stream().flatMap(k -> named(k, byKey).stream()).toList()) {
+            if (r.stats() == null) continue;
             if (p.derived() == null) return Optional.of(p.label() + " " + value(r.stats().median(), r.unit(), false)
                     + (r.status() == Status.FLAGGED ? "!" : ""));
-            Optional<Derived> d = r.derived(p.derived()).filter(x -> x.value() != null);
-            if (d.isPresent()) return Optional.of(p.label() + " " + value(d.get().value(), d.get().unit(), p.signed()));
+            Optional<Derived> d = r.derived(p.derived());
+            if (d.isEmpty()) continue;
+            Derived f = d.get();
+            if (f.value() != null) return Optional.of(p.label() + " " + value(f.value(), f.unit(), p.signed()));
+            return Optional.of(p.label() + " " + (f.low() == null ? "<" : Fmt.short3(f.low())) + (f.low() != null
+                    && f.high() != null ? "-" : "") + (f.high() == null ? "+" : Fmt.short3(f.high())) + " " + f.unit());
         }
         return Optional.empty();
     }

@@ -81,6 +81,19 @@ class SummaryViewTest {
     }
 
     @Test
+    void headlinesReadDerivedFiguresAndPointsOrIntervals() {
+        CaseResult thread = measured("thread.switch", "futex/same-core", Status.OK, null)
+                .withDerived(io.ctxprobe.report.Derived.of("net of the mechanism", 1500, "ns/switch", "a", "b"));
+        CaseResult reach = measured("tlb.reach", "4k/sparse/96", Status.OK, null)
+                .withDerived(io.ctxprobe.report.Derived.interval("L1 reach", null, 64.0, 96.0, "pages", "x"));
+        CaseResult newProbe = measured("sched.wakeup", "idle", Status.OK, null);
+        List<String> lines = FamilyHeadlines.lines(List.of(thread, reach, newProbe), SummaryView.WIDTH);
+        assertTrue(lines.contains("  switching  thread net of futex calls +1.5 µs"), lines.toString());
+        assertTrue(lines.contains("  tlb        L1 reach 64-96 pages"), lines.toString());
+        assertTrue(lines.contains("  sched      sched.wakeup/idle 11 ns"), "a new probe gets a line: " + lines);
+    }
+
+    @Test
     void theProgressLineSaysWhereTheRunIsAndWhenItEnds() {
         assertEquals("[0/18] running fiber.switch  0:05", Progress.line(0, 18, "running fiber.switch", 5_000_000_000L));
         assertEquals("[3/18] a b · running c  0:30  ETA 2:30", Progress.line(3, 18, "a b · running c", 30_000_000_000L));
