@@ -18,7 +18,7 @@ final class CompareOptions {
 
     @Option(names = "--threshold", paramLabel = "PERCENT", defaultValue = "10%",
             description = "how much slower a case may get before it counts, in percent (default: ${DEFAULT-VALUE}); "
-                    + "a regression needs the whole 95% interval of the ratio above 1 + threshold")
+                    + "a regression needs the whole 95%% interval of the ratio above 1 + threshold")
     String threshold;
 
     @Option(names = "--cross-host", description = "compare reports from different hosts (the host differences are listed first)")

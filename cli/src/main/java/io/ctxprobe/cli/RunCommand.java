@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
     String json;
 
     @Option(names = "--retry-disturbed", paramLabel = "N", defaultValue = "0",
-            description = "re-measure a case flagged \"disturbed\" (its measured threads lost > 10% of the measured time to "
+            description = "re-measure a case flagged \"disturbed\" (its measured threads lost > 10%% of the measured time to "
                     + "other work) up to N times, keeping the first undisturbed measurement; every attempt is in the report "
                     + "(default: ${DEFAULT-VALUE})")
     int retryDisturbed;
