@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * from the raw batch samples; exit 3 when a case is slower beyond the threshold with 95% confidence.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Compares two reports case by case: medians, ratio, and a bootstrap 95% interval of the ratio from the"
+        description = {"Compares two reports case by case: medians, ratio, and a bootstrap 95%% interval of the ratio from the"
                 + " raw batch samples. Exit 3 when a case is slower than BASE by more than the threshold with confidence"
                 + " (the whole interval above 1 + threshold); 0 otherwise; 2 on unreadable, truncated or incompatible input."})
 final class CompareCommand implements Callable<Integer> {
@@ -48,8 +48,8 @@ final class CompareCommand implements Callable<Integer> {
         if (md != null) outputs.put("--md", ReportFileOptions.check("--md", md));
         if (html != null) outputs.put("--html", ReportFileOptions.check("--html", html));
         ReportFileOptions.requireDistinct(outputs);
-        Report b = CompareOptions.read("BASE ", base);
-        Report n = CompareOptions.read("NEW ", next);
+        Report b = CompareOptions.readForCompare("BASE ", base);
+        Report n = CompareOptions.readForCompare("NEW ", next);
         options.requireComparableHosts(b.host(), n.host());
         Comparison c = Comparison.of(b, n, threshold);
         PrintStream console = outputs.values().stream().anyMatch(OutputTarget::isStdout) ? System.err : System.out;

@@ -18,7 +18,7 @@ final class CompareOptions {
 
     @Option(names = "--threshold", paramLabel = "PERCENT", defaultValue = "10%",
             description = "how much slower a case may get before it counts, in percent (default: ${DEFAULT-VALUE}); "
-                    + "a regression needs the whole 95% interval of the ratio above 1 + threshold")
+                    + "a regression needs the whole 95%% interval of the ratio above 1 + threshold")
     String threshold;
 
     @Option(names = "--cross-host", description = "compare reports from different hosts (the host differences are listed first)")
@@ -48,6 +48,23 @@ final class CompareOptions {
             throw new UsageException(option + e.getMessage());
         } catch (java.nio.file.InvalidPathException e) {
             throw new UsageException(option + "'" + file + "' is not a usable path");
+        }
+    }
+
+    /**
+     * A report to compare in the current schema: an older one ({@code /1}) is converted, which stderr
+     * says, or refused with exit 2 saying why ({@link ReportReader#toCurrent}).
+     */
+    static Report readForCompare(String option, String file) {
+        Report report = read(option, file);
+        if (Report.SCHEMA.equals(report.schema())) return report;
+        try {
+            Report converted = ReportReader.toCurrent(report, file);
+            System.err.println("ctxprobe: " + option + file + " is " + report.schema() + ": converted to " + Report.SCHEMA
+                    + " for the comparison (cases, samples and host as saved; no derived figures)");
+            return converted;
+        } catch (ReportReader.UnreadableReport e) {
+            throw new UsageException(option + e.getMessage());
         }
     }
 

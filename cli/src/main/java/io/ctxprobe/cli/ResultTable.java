@@ -2,16 +2,21 @@ package io.ctxprobe.cli;
 
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.measure.Counter;
+import io.ctxprobe.report.Derived;
 import io.ctxprobe.report.Status;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The console table of a run: probe, case, status, median, p5–p95, unit, counts, notes. Counts are
  * the kernel's context switches (and CPU migrations, where perf gave them) per operation, summed over
- * the tasks of the case; notes refer to numbered lines printed under the table.
+ * the tasks of the case; notes refer to numbered lines printed under the table, derived figures among
+ * them ("= label: value unit from ..."); skipped cases are one line per reason under the table.
+ * This is {@code --details}: the default is {@link SummaryView}.
  */
 final class ResultTable {
 
@@ -19,28 +24,26 @@ final class ResultTable {
 
     private ResultTable() {}
 
-    static String progress(List<CaseResult> done) {
-        StringBuilder out = new StringBuilder();
-        for (CaseResult r : done) {
-            out.append(String.format(Locale.ROOT, "  %-14s %-22s %-8s %s%n", r.probe(), r.caseId(), r.status().label(),
-                    r.stats() != null ? number(r.stats().median()) + " " + r.unit() : r.reason()));
-        }
-        return out.toString();
-    }
-
     static String render(List<CaseResult> results) {
         List<String[]> rows = new ArrayList<>();
         List<String> footnotes = new ArrayList<>();
         int matrixCells = 0;
+        Map<String, List<String>> skippedByReason = new LinkedHashMap<>();
         for (CaseResult r : results) {
             // Matrix cells are shown as matrices (MatrixView); here only those that need a word.
             if (r.params().containsKey("matrix") && r.status() == Status.OK) {
                 matrixCells++;
                 continue;
             }
+            // Skipped cases: one line per reason under the table, not a row each.
+            if (r.status() == Status.SKIPPED) {
+                skippedByReason.computeIfAbsent(String.valueOf(r.reason()), k -> new ArrayList<>()).add(r.key());
+                continue;
+            }
             List<String> lines = new ArrayList<>();
             if (r.reason() != null) lines.add(r.status().label() + ": " + r.reason());
             lines.addAll(r.notes());
+            r.derivedOrEmpty().forEach(d -> lines.add(derived(d)));
             List<String> refs = new ArrayList<>();
             for (String line : lines) {
                 int at = footnotes.indexOf(line);   // the same note on many cases is printed once
@@ -61,6 +64,26 @@ final class ResultTable {
             out.append(String.format("  [%d] %s%n", i + 1, footnotes.get(i)));
         }
         if (matrixCells > 0) out.append(String.format("  (%d matrix cells ok: shown as matrices below)%n", matrixCells));
+        skippedByReason.forEach((reason, keys) -> out.append(String.format("skipped %d: %s%n    %s%n", keys.size(), reason,
+                String.join(", ", keys))));
+        return out.toString();
+    }
+
+    /** A derived figure as a footnote: "= net of the mechanism: 2183 ns/switch [64, 96] (from a, b); note". */
+    static String derived(Derived d) {
+        StringBuilder out = new StringBuilder("= ").append(d.label()).append(':');
+        if (d.value() != null) out.append(' ').append(number(d.value()));
+        if (d.low() != null || d.high() != null) {
+            out.append(" [").append(d.low() == null ? "" : number(d.low())).append(", ")
+                    .append(d.high() == null ? "" : number(d.high())).append(']');
+        }
+        out.append(' ').append(d.unit());
+        if (d.reference() != null) {
+            out.append(" (").append(d.reference().label()).append(' ').append(number(d.reference().value()))
+                    .append(d.reference().verdict() == null ? "" : ": " + d.reference().verdict()).append(')');
+        }
+        if (!d.from().isEmpty()) out.append(" from ").append(String.join(", ", d.from()));
+        if (d.note() != null) out.append("; ").append(d.note());
         return out.toString();
     }
 

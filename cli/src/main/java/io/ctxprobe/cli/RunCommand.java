@@ -11,7 +11,6 @@ import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.ProbeRunner;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
-import io.ctxprobe.report.CostLadder;
 import io.ctxprobe.report.OutputTarget;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.RunInfo;
@@ -36,14 +35,20 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * ctxprobe run: validates every input before anything runs (bad input: one line, exit 2, nothing
- * written), takes the host's run lock, runs the chosen probes on the runner thread, writes the JSON
- * report, then prints the table. The report is written exactly once, by whichever comes first of the
+ * written), takes the host's run lock, runs the chosen probes on the runner thread (a progress line
+ * on stderr when it is a terminal), writes the JSON report, then prints the one-screen summary
+ * ({@link SummaryView}; {@code --details}: every case). Exit codes: {@link ExitCodes#forRun}. The report is written exactly once, by whichever comes first of the
  * run's end and a signal: Ctrl-C while probes run aborts them and writes a valid partial report; a
  * signal after the last probe still writes the complete one; a write that fails leaves the data at a
  * printed fallback path (exit 1).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs probes (all, or the ids/globs given), prints a table and writes a JSON report.")
+        description = "Runs probes (all, or the ids/globs given), prints a one-screen summary (--details: every case) and"
+                + " writes a JSON report.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:every case ok, flagged or skipped", "1:a case failed, the run aborted, a report could not be"
+                + " written; or a flagged case with --strict", "2:bad input (nothing ran)", "3:a regression against"
+                + " --baseline", "130:interrupted (SIGINT; 143: SIGTERM), a partial report written"})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ID", arity = "0..*", description = "probe ids or globs (thread.*, *.switch); default: all")
@@ -81,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
     String json;
 
     @Option(names = "--retry-disturbed", paramLabel = "N", defaultValue = "0",
-            description = "re-measure a case flagged \"disturbed\" (its measured threads lost > 10% of the measured time to "
+            description = "re-measure a case flagged \"disturbed\" (its measured threads lost > 10%% of the measured time to "
                     + "other work) up to N times, keeping the first undisturbed measurement; every attempt is in the report "
                     + "(default: ${DEFAULT-VALUE})")
     int retryDisturbed;
@@ -95,6 +100,16 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     CompareOptions compareOptions;
+
+    @Option(names = "--details", description = "print every case with its notes and derived figures (the full table), "
+            + "not the one-screen summary")
+    boolean details;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress line (there is one only when stderr is a terminal)")
+    boolean quiet;
+
+    @Option(names = "--strict", description = "exit 1 when a case is flagged, as when one failed")
+    boolean strict;
 
     @Option(names = "--no-lock", description = "measure even while another ctxprobe run holds this host's run lock"
             + " (both runs' figures may then be disturbed)")
@@ -131,15 +146,19 @@ final class RunCommand implements Callable<Integer> {
                     "interrupted; partial report (" + partial.size() + " cases)");
         }, "ctxprobe-interrupt"));
 
-        console.println("ctxprobe: " + host.summary().cpuModel() + ", " + request.plan.options().cpus().size()
-                + " CPUs usable (" + request.plan.options().cpus() + "), binding " + request.plan.binding().name()
-                + (quick ? ", quick suite" : ""));
+        Progress progress = Progress.start(request.plan.probes(), quiet);
+        if (progress != null) {
+            System.err.println("ctxprobe: " + host.summary().cpuModel() + ", " + request.plan.options().cpus().size()
+                    + " CPUs usable (" + request.plan.options().cpus() + "), binding " + request.plan.binding().name()
+                    + (quick ? ", quick suite" : ""));
+        }
         List<CaseResult> results;
         try (RunLock _ = lock(console)) {
             results = runner.run(request.plan.probes(), done -> {
-                console.print(ResultTable.progress(done));
-                console.flush();
+                if (progress != null) progress.probeDone(done);
             });
+        } finally {
+            if (progress != null) progress.close();
         }
         String aborted = runner.aborted();   // the report is marked aborted where the runner could not go on
         RunInterference interference = runner.interference();
@@ -151,24 +170,29 @@ final class RunCommand implements Callable<Integer> {
         Report report = complete.get();
         ReportSink.Outcome written = sink.write(report, null);
 
-        console.println();
-        console.print(ResultTable.render(results));
-        console.println(interference.describe());
-        console.print(MatrixView.render(results));
-        console.print(LadderView.render(CostLadder.of(results)));
+        String whereTo = written.fallback() != null ? "report: not at " + target.describe() + " (see above)"
+                : SummaryView.whereTo("report: " + target.describe(), details ? List.of() : target.isStdout()
+                        ? List.of(" · every case and note: --details")
+                        : List.of(" · every case and note: ctxprobe show " + target.describe() + " --details",
+                                " · every case and note: --details", " (--details)"));
+        if (details) {
+            console.print(Views.details(report));
+            console.println(whereTo);
+        } else {
+            console.print(SummaryView.render(report, whereTo, Views.ansi(console)));
+        }
         if (aborted != null) System.err.println("ctxprobe: run aborted: " + aborted);
         boolean filesWritten = formats.write(List.of(report), console, written.fallback() != null
                 ? written.fallback().toString() : target.isStdout() ? null : target.describe());
-        if (written.fallback() == null) console.println("report: " + target.describe());
-        // Without the fallback the sink said where the data went instead.
-        int code = written.fallback() == null && filesWritten && aborted == null ? ExitCodes.OK : ExitCodes.INTERNAL;
+        boolean regression = false;
         if (request.baseline != null) {
             Comparison c = compareOptions.compare(request.baseline, report);
             console.println();
             console.print(ComparisonText.text(c, baseline, "this run"));
-            if (!c.regressions().isEmpty() && code == ExitCodes.OK) code = ExitCodes.REGRESSION;
+            regression = !c.regressions().isEmpty();
         }
-        return code;
+        // Without the fallback the sink said where the data went instead.
+        return ExitCodes.forRun(results, aborted != null, written.fallback() == null && filesWritten, strict, regression);
     }
 
     private record Request(RunRequest run, Ctxprobe.Plan plan, OutputTarget report, Report baseline) {}
@@ -192,7 +216,7 @@ final class RunCommand implements Callable<Integer> {
         Report base = null;
         if (baseline != null) {
             compareOptions.threshold(); // a bad threshold is exit 2 now, not after the run
-            base = CompareOptions.read("--baseline ", baseline);
+            base = CompareOptions.readForCompare("--baseline ", baseline);
         }
         NativeLibrary.lookup(); // a directory the user must fix is exit 2 here, before anything runs
         return new Request(run, plan, report, base);

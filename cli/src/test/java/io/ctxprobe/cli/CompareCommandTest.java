@@ -137,7 +137,7 @@ class CompareCommandTest {
         String json = Files.readString(run.json());
         Map<String, String> bad = Map.of(
                 "truncated.json", json.substring(0, json.length() / 2),
-                "other-schema.json", json.replace("\"ctxprobe-report/1\"", "\"ctxprobe-report/99\""),
+                "other-schema.json", json.replace("\"" + io.ctxprobe.report.Report.SCHEMA + "\"", "\"ctxprobe-report/99\""),
                 "not-json.json", "this is not a report",
                 "empty.json", "",
                 "array.json", "[1, 2, 3]",

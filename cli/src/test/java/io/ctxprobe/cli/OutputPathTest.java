@@ -89,7 +89,7 @@ class OutputPathTest {
         assertEquals(0, r.code(), r.err());
         Report report = JsonReports.mapper().readValue(r.out(), Report.class); // the whole of stdout is the report
         assertFalse(report.results().isEmpty());
-        assertTrue(r.err().contains("fiber.switch"), "the table went to stderr");
+        assertTrue(r.err().contains("cases: "), "the summary went to stderr");
         assertFalse(Files.exists(Path.of("-")), "no file named '-'");
     }
 

@@ -119,9 +119,11 @@ class ReportFormatsTest {
         RealRunFixture.Files4 run = RealRunFixture.get();
         Outcome r = RunCommandTest.cli("show", run.json().toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("p5-p95") && r.out().contains("cost ladder"), r.out());
+        assertTrue(r.out().contains("switch cost ladder") && r.out().contains("the seed's claims"), r.out());
+        assertTrue(r.out().lines().count() <= SummaryView.MAX_LINES, r.out());
         Outcome details = RunCommandTest.cli("show", "--details", run.json().toString());
         assertEquals(0, details.code(), details.err());
+        assertTrue(details.out().contains("p5-p95") && details.out().contains("cost ladder"), details.out());
         Outcome missing = RunCommandTest.cli("show", dir.resolve("nothing.json").toString());
         assertEquals(2, missing.code());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
@@ -135,7 +137,7 @@ class ReportFormatsTest {
         Report report = io.ctxprobe.report.ReportReader.read(json);
         assertTrue(r.out().startsWith("host_key,"), "stdout holds the CSV alone: " + r.out());
         assertEquals(report.results().size() + 1, r.out().strip().lines().count());
-        assertTrue(r.err().contains("p5-p95"), "the table went to stderr");
+        assertTrue(r.err().contains("cases: "), "the summary went to stderr");
     }
 
     @Test

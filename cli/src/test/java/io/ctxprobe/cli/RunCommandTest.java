@@ -87,8 +87,11 @@ class RunCommandTest {
         Path report = dir.resolve("sub/report.json");
         Outcome r = cli("run", "fiber.switch", "syscall.null", "--quick", "--batches", "3", "--json", report.toString());
         assertEquals(0, r.code(), () -> "stderr: " + r.err());
-        assertTrue(r.out().contains("fiber.switch") && r.out().contains("p5-p95"), r.out());
+        assertTrue(r.out().contains("cases: 10 ·") && !r.out().contains("p5-p95"), "the one-screen summary: " + r.out());
+        assertTrue(r.out().lines().count() <= SummaryView.MAX_LINES, r.out());
         assertEquals(1, r.out().lines().filter(l -> l.startsWith("interference: steal")).count(), "one interference line: " + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  syscall ")), "the syscall family's headline: " + r.out());
+        assertFalse(r.err().contains("[1/"), "no progress line off a terminal: " + r.err());
         Report written = JsonReports.read(report);
         assertEquals(Report.SCHEMA, written.schema());
         assertNotNull(written.host().hostKey());

@@ -40,6 +40,10 @@ class RunReliabilityTest {
         assumeTrue(Unistd.geteuid() == 0, "mknod needs root (CI runs as root)");
         Path full = dir.resolve("full");
         run("mknod", full.toString(), "c", "1", "7"); // /dev/full's numbers: every write fails with ENOSPC
+        // The library and the helper are extracted once per JVM under the home of that moment: do it
+        // under the real home, or later runs in this JVM would look for the helper in this test's
+        // deleted directory (their process.create cases then fail).
+        io.ctxprobe.linux.NativeLibrary.helperPath();
         String home = System.getProperty("user.home");
         System.setProperty("user.home", dir.toString());
         try {
@@ -71,8 +75,8 @@ class RunReliabilityTest {
                 .redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
-            while ((line = out.readLine()) != null && !line.startsWith("fiber.switch")) {
-                // progress is printed when a probe ends: the first fiber.switch line means the last probe is done
+            while ((line = out.readLine()) != null && !line.startsWith("cases: ")) {
+                // the summary follows the report's write: its case count means the last probe is done
             }
             p.destroy(); // SIGTERM, the same shutdown path as Ctrl-C, once the last probe reported
         }

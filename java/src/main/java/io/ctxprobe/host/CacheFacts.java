@@ -54,18 +54,27 @@ final class CacheFacts {
         addCpuid(facts, sized, info, cpuid);
 
         if (info.cacheSize() != null) {
-            facts.add(Fact.of("cache size (cpuinfo)", info.cacheSize(), HostFiles.source(HostPaths.CPUINFO)));
+            facts.add(Fact.of("cache size (cpuinfo)", info.cacheSize(), HostFiles.source(HostPaths.CPUINFO))
+                    .withNumber(leadingNumber(info.cacheSize(), "KB", 1024), "B"));
         }
         if (info.tlbSize() != null) {
-            facts.add(Fact.of("TLB size (cpuinfo)", info.tlbSize(), HostFiles.source(HostPaths.CPUINFO)));
+            facts.add(Fact.of("TLB size (cpuinfo)", info.tlbSize(), HostFiles.source(HostPaths.CPUINFO))
+                    .withNumber(leadingNumber(info.tlbSize(), "4K pages", 1), "pages"));
         }
         return new FactSection("caches", flag(facts, sized));
+    }
+
+    /** Pure: "1024 KB" with suffix "KB" and scale 1024 is 1048576; null when the text is not "N suffix". */
+    static Long leadingNumber(String text, String suffix, long scale) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*" + java.util.regex.Pattern.quote(suffix))
+                .matcher(text.strip());
+        return m.matches() ? Long.parseLong(m.group(1)) * scale : null;
     }
 
     private static void addAll(List<Fact> facts, Map<Fact, CacheInfo> sized, List<CacheInfo> caches, String tag,
             String source) {
         for (CacheInfo c : caches) {
-            Fact f = Fact.of(c.label() + " (" + tag + ")", c.describe(), source);
+            Fact f = Fact.of(c.label() + " (" + tag + ")", c.describe(), source).withNumber(c.sizeBytes(), "B");
             facts.add(f);
             if (c.sizeBytes() != null) {
                 sized.put(f, c);
@@ -144,7 +153,8 @@ final class CacheFacts {
     }
 
     private static Fact tlb(CpuidDecoder.TlbInfo t, String source) {
-        return Fact.of(t.name() + " (cpuid)", t.entries() + (t.ways() == null ? "" : ", " + t.ways()), source);
+        return Fact.of(t.name() + " (cpuid)", t.entries() + (t.ways() == null ? "" : ", " + t.ways()), source)
+                .withNumber(t.entries(), "entries");
     }
 
     /** Pure: flags sizes no real part has, then sizes on which sources disagree by more than 2x. */

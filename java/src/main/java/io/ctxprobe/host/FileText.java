@@ -26,4 +26,15 @@ public record FileText(String path, List<String> lines, String error) {
         String v = first();
         return v == null || v.isEmpty() ? Fact.unavailable(name, source(), "empty file") : Fact.of(name, v, source());
     }
+
+    /** {@link #fact} carrying the first line as a number in {@code unit} where it is an integer. */
+    Fact integerFact(String name, String unit) {
+        Fact f = fact(name);
+        if (!f.available()) return f;
+        try {
+            return f.withNumber(Long.parseLong(f.value()), unit);
+        } catch (NumberFormatException e) {
+            return f;
+        }
+    }
 }

@@ -20,8 +20,9 @@ final class JvmFacts {
         } catch (RuntimeException | LinkageError e) {
             s.unavailable("input arguments", "jvm:RuntimeMXBean", e.toString());
         }
-        s.add("available processors", Integer.toString(Runtime.getRuntime().availableProcessors()),
-                "jvm:Runtime.availableProcessors");
+        int processors = Runtime.getRuntime().availableProcessors();
+        s.add(Fact.of("available processors", Integer.toString(processors), "jvm:Runtime.availableProcessors")
+                .withNumber(processors, "CPUs"));
         return s.build();
     }
 }

@@ -12,22 +12,22 @@ final class MemoryFacts {
         FileText meminfo = files.read(HostPaths.MEMINFO);
         s.add(field(meminfo, "MemTotal", "total memory"));
         OshiSnapshot oshi = ext.oshi();
-        s.add(oshi.available() ? Fact.of("total memory (oshi)", Units.bytes(oshi.totalMemory()), "oshi")
+        s.add(oshi.available() ? Fact.of("total memory (oshi)", Units.bytes(oshi.totalMemory()), "oshi").withNumber(oshi.totalMemory(), "B")
                 : Fact.unavailable("total memory (oshi)", "oshi", oshi.unavailableReason()));
 
         FileText smaps = files.read(HostPaths.SELF_SMAPS);
         s.add(field(smaps, "KernelPageSize", "page size"));
         CommandOutput getconf = ext.getconf();
         Long gp = getconf.ok() ? GetconfParser.pageSize(getconf.lines()) : null;
-        s.add(gp != null ? Fact.of("page size (getconf)", Units.bytes(gp), "getconf")
+        s.add(gp != null ? Fact.of("page size (getconf)", Units.bytes(gp), "getconf").withNumber(gp, "B")
                 : Fact.unavailable("page size (getconf)", "getconf", getconf.ok() ? "no PAGESIZE" : getconf.error()));
         if (oshi.available()) {
-            s.add("page size (oshi)", Units.bytes(oshi.pageSize()), "oshi");
+            s.add(Fact.of("page size (oshi)", Units.bytes(oshi.pageSize()), "oshi").withNumber(oshi.pageSize(), "B"));
         }
         s.add(field(meminfo, "Hugepagesize", "hugetlb page size"));
         FileText pmd = files.read(HostPaths.THP + "/hpage_pmd_size");
         Long pmdBytes = pmd.ok() ? Units.kbField(pmd.first()) : null;
-        s.add(pmdBytes != null ? Fact.of("THP PMD size", Units.bytes(pmdBytes), pmd.source()) : pmd.fact("THP PMD size"));
+        s.add(pmdBytes != null ? Fact.of("THP PMD size", Units.bytes(pmdBytes), pmd.source()).withNumber(pmdBytes, "B") : pmd.fact("THP PMD size"));
         return s.build();
     }
 
@@ -39,7 +39,7 @@ final class MemoryFacts {
         String v = parseField(t.lines(), key);
         Long bytes = Units.kbField(v);
         return bytes == null ? Fact.unavailable(name, t.source(), "no '" + key + ":' line")
-                : Fact.of(name, Units.bytes(bytes), t.source());
+                : Fact.of(name, Units.bytes(bytes), t.source()).withNumber(bytes, "B");
     }
 
     /** Pure: the text after "Key:" in the first such line, or null. */

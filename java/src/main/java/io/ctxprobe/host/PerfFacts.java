@@ -16,7 +16,7 @@ final class PerfFacts {
 
     static FactSection collect(HostFiles files, NativeFacts nativeFacts, ExternalSources ext) {
         SectionBuilder s = new SectionBuilder("perf");
-        s.add(files.read(HostPaths.PERF_EVENT_PARANOID).fact("perf_event_paranoid"));
+        s.add(files.read(HostPaths.PERF_EVENT_PARANOID).integerFact("perf_event_paranoid", "level"));
 
         NativeFacts.PerfProbe probe = null;
         String why = null;

@@ -42,7 +42,7 @@ final class SchedulingFacts {
             }
         }
         FileText auto = files.read(HostPaths.SCHED_AUTOGROUP);
-        s.add(auto.ok() ? auto.fact("sched_autogroup")
+        s.add(auto.ok() ? auto.integerFact("sched_autogroup", "level")
                 : Fact.unavailable("sched_autogroup", auto.source(), auto.error() + " (kernel without CONFIG_SCHED_AUTOGROUP)"));
         return s.build();
     }

@@ -33,20 +33,21 @@ final class TopologyReader {
         Map<Integer, Integer> nodeOf = new HashMap<>();
         int nodes = readNodes(files, nodeOf);
         if (nodes > 0) {
-            s.add("NUMA nodes", Integer.toString(nodes), HostFiles.source(HostPaths.SYS_NODE));
+            s.add(Fact.of("NUMA nodes", Integer.toString(nodes), HostFiles.source(HostPaths.SYS_NODE)).withNumber(nodes, "nodes"));
         } else {
             nodes = 1;
             s.add(Fact.of("NUMA nodes", "1", HostFiles.source(HostPaths.SYS_NODE),
-                    "no node directories: kernel without NUMA, one memory node"));
+                    "no node directories: kernel without NUMA, one memory node").withNumber(1, "nodes"));
         }
 
         CpuTopology topology = build(allowed, online, placement, siblings, nodeOf, nodes);
-        s.add("physical cores", Integer.toString(topology.physicalCores()), topoSource);
-        s.add("packages", Integer.toString(topology.packages()), topoSource);
+        s.add(Fact.of("physical cores", Integer.toString(topology.physicalCores()), topoSource)
+                .withNumber(topology.physicalCores(), "cores"));
+        s.add(Fact.of("packages", Integer.toString(topology.packages()), topoSource).withNumber(topology.packages(), "packages"));
         FileText smtActive = files.read(HostPaths.SMT_ACTIVE);
         s.add("SMT", topology.smt() ? "yes" : "no", topoSource);
         if (smtActive.ok()) {
-            s.add(smtActive.fact("SMT active"));
+            s.add(smtActive.integerFact("SMT active", "level"));
         }
         List<String> sets = topology.siblingSets().stream().map(CpuLists::format).toList();
         s.add("SMT sibling sets (allowed CPUs)", "{" + String.join("} {", sets) + "}", topoSource);
@@ -65,14 +66,15 @@ final class TopologyReader {
         FileText onlineText = files.read(HostPaths.CPU_ONLINE);
         List<Integer> online = cpuList(onlineText);
         if (online != null) {
-            s.add("online CPUs", CpuLists.format(online) + " (" + online.size() + ")", onlineText.source());
+            s.add(Fact.of("online CPUs", CpuLists.format(online) + " (" + online.size() + ")", onlineText.source())
+                    .withNumber(online.size(), "CPUs"));
         } else if (!info.placement().isEmpty() || info.processors() > 0) {
             online = new ArrayList<>();
             for (int i = 0; i < info.processors(); i++) {
                 online.add(i);
             }
             s.add(Fact.of("online CPUs", CpuLists.format(online) + " (" + online.size() + ")",
-                    HostFiles.source(HostPaths.CPUINFO), "fallback: " + onlineText.error()));
+                    HostFiles.source(HostPaths.CPUINFO), "fallback: " + onlineText.error()).withNumber(online.size(), "CPUs"));
         } else {
             online = List.of();
             s.unavailable("online CPUs", onlineText.source(), reason(onlineText));
@@ -101,7 +103,8 @@ final class TopologyReader {
             nativeWhy = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         if (fromNative != null) {
-            s.add("allowed CPUs", CpuLists.format(fromNative) + " (" + fromNative.size() + ")", "sched_getaffinity");
+            s.add(Fact.of("allowed CPUs", CpuLists.format(fromNative) + " (" + fromNative.size() + ")", "sched_getaffinity")
+                    .withNumber(fromNative.size(), "CPUs"));
         } else {
             s.unavailable("allowed CPUs", "sched_getaffinity", nativeWhy);
         }
@@ -109,11 +112,11 @@ final class TopologyReader {
                 ? Fact.unavailable("Cpus_allowed_list", status.source(),
                         status.ok() ? "no Cpus_allowed_list line" : status.error())
                 : Fact.of("Cpus_allowed_list", CpuLists.format(fromStatus) + " (" + fromStatus.size() + ")",
-                        status.source());
+                        status.source()).withNumber(fromStatus.size(), "CPUs");
         if (fromNative != null && fromStatus != null && !fromNative.equals(fromStatus)) {
             // Affinity is per thread; /proc/self/status shows the main thread's.
-            statusFact = Fact.of(statusFact.name(), statusFact.value(), statusFact.source(),
-                    "differs from sched_getaffinity of the calling thread");
+            statusFact = new Fact(statusFact.name(), statusFact.value(), statusFact.source(),
+                    "differs from sched_getaffinity of the calling thread", statusFact.number(), statusFact.unit());
         }
         s.add(statusFact);
         return fromNative != null ? fromNative : fromStatus != null ? fromStatus : online;

@@ -31,6 +31,9 @@ public final class Unistd {
     /* pid_t getpid(void); */
     private static final Downcall GETPID = Libc.plain("getpid", FunctionDescriptor.of(JAVA_INT));
 
+    /* int isatty(int fd);   1 for a terminal, else 0 (errno ENOTTY or EBADF: either way "not a terminal") */
+    private static final Downcall ISATTY = Libc.plain("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
     /* uid_t geteuid(void);   (cannot fail) */
     private static final Downcall GETEUID = Libc.plain("geteuid", FunctionDescriptor.of(JAVA_INT));
 
@@ -69,6 +72,15 @@ public final class Unistd {
     public static int gettid() {
         try {
             return (int) GETTID.handle().invokeExact();
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Whether {@code fd} is a terminal (the CLI's progress line and colour go only to one). */
+    public static boolean isatty(int fd) {
+        try {
+            return (int) ISATTY.handle().invokeExact(fd) == 1;
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

@@ -26,6 +26,10 @@ import java.util.Map;
  * {@code interference} — what other work took from the measured threads during the case
  * ({@link Interference}); {@code attempts} — with {@code --retry-disturbed}, every measurement of a
  * disturbed case, the one kept marked.
+ *
+ * <p>{@code derived}: figures computed from this case and others (a switch net of its mechanism, a
+ * cost per page over a baseline...), typed ({@link Derived}); absent when there are none. A derived
+ * figure never becomes a case of its own: the four {@link Status statuses} are for measurements.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CaseResult(
@@ -46,7 +50,8 @@ public record CaseResult(
         Double wallMs,
         List<Modes.Mode> modes,
         Interference interference,
-        List<Attempt> attempts) {
+        List<Attempt> attempts,
+        List<Derived> derived) {
 
     /** One measurement of a case re-measured because it was disturbed; {@code kept} marks the one reported. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -57,7 +62,16 @@ public record CaseResult(
                       Stats stats, Stats cpuStats, TimerCost timer, BatchPlan plan, List<Double> samples,
                       List<Double> cpuSamples, List<Counter> counters, List<String> notes, Double wallMs) {
         this(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan, samples, cpuSamples, counters,
-                notes, wallMs, null, null, null);
+                notes, wallMs, null, null, null, null);
+    }
+
+    /** The fields every report had before derived figures. */
+    public CaseResult(String probe, String caseId, Map<String, String> params, String unit, Status status, String reason,
+                      Stats stats, Stats cpuStats, TimerCost timer, BatchPlan plan, List<Double> samples,
+                      List<Double> cpuSamples, List<Counter> counters, List<String> notes, Double wallMs,
+                      List<Modes.Mode> modes, Interference interference, List<Attempt> attempts) {
+        this(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan, samples, cpuSamples, counters,
+                notes, wallMs, modes, interference, attempts, null);
     }
 
     public CaseResult {
@@ -68,6 +82,7 @@ public record CaseResult(
         cpuSamples = cpuSamples == null ? null : List.copyOf(cpuSamples);
         modes = modes == null || modes.isEmpty() ? null : List.copyOf(modes);
         attempts = attempts == null || attempts.isEmpty() ? null : List.copyOf(attempts);
+        derived = derived == null || derived.isEmpty() ? null : List.copyOf(derived);
     }
 
     public static CaseResult skipped(String probe, String caseId, Map<String, String> params, String unit, String reason) {
@@ -94,13 +109,31 @@ public record CaseResult(
     /** This result with {@code replacement} as its notes; everything else as measured. */
     public CaseResult withNotes(List<String> replacement) {
         return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
-                samples, cpuSamples, counters, replacement, wallMs, modes, interference, attempts);
+                samples, cpuSamples, counters, replacement, wallMs, modes, interference, attempts, derived);
     }
 
     /** This result with {@code list} as its attempts; everything else as measured. */
     public CaseResult withAttempts(List<Attempt> list) {
         return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
-                samples, cpuSamples, counters, notes, wallMs, modes, interference, list);
+                samples, cpuSamples, counters, notes, wallMs, modes, interference, list, derived);
+    }
+
+    /** This result with one more derived figure (computed after the case ran); everything else as measured. */
+    public CaseResult withDerived(Derived figure) {
+        List<Derived> more = new java.util.ArrayList<>(derivedOrEmpty());
+        more.add(figure);
+        return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
+                samples, cpuSamples, counters, notes, wallMs, modes, interference, attempts, more);
+    }
+
+    /** The derived figures, empty when there are none (the JSON omits an empty list). */
+    public List<Derived> derivedOrEmpty() {
+        return derived == null ? List.of() : derived;
+    }
+
+    /** The derived figure with that label, if this case has one. */
+    public java.util.Optional<Derived> derived(String label) {
+        return derivedOrEmpty().stream().filter(d -> d.label().equals(label)).findFirst();
     }
 
     /** Whether the interference record says other work took more than its threshold of the case. */

@@ -31,6 +31,7 @@ public final class CaseResultBuilder {
     private final Map<String, String> params = new LinkedHashMap<>();
     private final List<Counter> counters = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Derived> derived = new ArrayList<>();
     private BatchPlan plan;
     private double unitsPerOp = 1;
     private long[] wallNs;
@@ -104,6 +105,12 @@ public final class CaseResultBuilder {
         return this;
     }
 
+    /** A figure computed from this case's measurement and others' ({@link Derived}), kept typed on the case. */
+    public CaseResultBuilder derived(Derived figure) {
+        derived.add(figure);
+        return this;
+    }
+
     public CaseResultBuilder wallMs(double ms) {
         this.wallMs = ms;
         return this;
@@ -139,7 +146,7 @@ public final class CaseResultBuilder {
                     : TimerCost.of(clock, timerReadNs, Stats.of(Arrays.stream(wallNs).asDoubleStream().toArray()).median());
             List<Modes.Mode> modes = guards(valuesInUnit);
             return new CaseResult(probe, caseId, params, unit, status, reason, Stats.of(valuesInUnit), null, timer, plan,
-                    samples, null, counters, notes, wallMs, modes, interference, null);
+                    samples, null, counters, notes, wallMs, modes, interference, null, derived);
         }
         if (wallNs == null) throw new IllegalStateException(probe + "/" + caseId + ": no batches recorded");
         double perBatchUnits = plan.opsPerBatch() * unitsPerOp;
@@ -151,7 +158,7 @@ public final class CaseResultBuilder {
         TimerCost timer = clock == null ? null : TimerCost.of(clock, timerReadNs, medianBatchNs);
         List<Modes.Mode> modes = guards(toArray(samples));
         return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,
-                samples, cpuSamples, counters, notes, wallMs, modes, interference, null);
+                samples, cpuSamples, counters, notes, wallMs, modes, interference, null, derived);
     }
 
     /** Applies the mixture and interference guards to the values in the case's unit; the modes to report, or null. */

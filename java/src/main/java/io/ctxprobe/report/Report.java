@@ -16,7 +16,7 @@ import java.util.List;
 public record Report(String schema, RunInfo run, HostFacts host, List<CaseResult> results, RunInterference interference,
                      CostLadder ladder) {
 
-    public static final String SCHEMA = "ctxprobe-report/1";
+    public static final String SCHEMA = "ctxprobe-report/2";
 
     public Report {
         results = List.copyOf(results);

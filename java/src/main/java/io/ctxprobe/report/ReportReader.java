@@ -33,6 +33,24 @@ public final class ReportReader {
 
     private ReportReader() {}
 
+    /**
+     * A report of an older schema as the current one, for tools that need the current model (compare):
+     * a {@code /1} report keeps its host, cases, batch samples and notes as they are, gets the ladder
+     * recomputed from its cases where it had none, and has no derived figures (its derived numbers are
+     * in its notes; its fake "derived" cases keep their param and are skipped by compare). Refused
+     * (the message says why) where nothing in it could be compared: no case has batch samples.
+     */
+    public static Report toCurrent(Report report, String name) throws UnreadableReport {
+        if (Report.SCHEMA.equals(report.schema())) return report;
+        boolean anySamples = report.results().stream().anyMatch(r -> r.samples() != null && !r.samples().isEmpty());
+        if (!anySamples) {
+            throw new UnreadableReport(name + ": a " + report.schema() + " report without batch samples: nothing in it can be"
+                    + " compared with confidence; re-run it with this ctxprobe");
+        }
+        return new Report(Report.SCHEMA, report.run(), report.host(), report.results(), report.interference(),
+                report.ladder() != null ? report.ladder() : CostLadder.of(report.results()));
+    }
+
     public static Report read(Path file) throws UnreadableReport {
         byte[] bytes;
         try {

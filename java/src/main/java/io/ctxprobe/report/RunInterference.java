@@ -49,4 +49,13 @@ public record RunInterference(Double stealShare, Long stealTicks, Long totalTick
                 + "of their window to other work)%s", steal, disturbedCases, judgedCases, 100 * threshold,
                 remeasuredCases > 0 ? ", " + remeasuredCases + " re-measured (--retry-disturbed)" : "");
     }
+
+    /** The one-screen form: "interference: steal 0.19% of CPU time; 37 of 46 judged cases disturbed (> 10% of their window lost)". */
+    public String describeShort() {
+        String steal = stealShare != null ? String.format(Locale.ROOT, "steal %.2f%% of CPU time", 100 * stealShare)
+                : "steal unknown";
+        return String.format(Locale.ROOT, "interference: %s; %d of %d judged cases disturbed (> %.0f%% of their window lost to "
+                + "other work)%s", steal, disturbedCases, judgedCases, 100 * threshold,
+                remeasuredCases > 0 ? "; " + remeasuredCases + " re-measured" : "");
+    }
 }

@@ -1,6 +1,7 @@
 package io.ctxprobe.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ctxprobe.host.Fact;
 import io.ctxprobe.host.HostFacts;
 import io.ctxprobe.host.HostFactsCollector;
 import io.ctxprobe.host.NativeFacts;
@@ -27,7 +28,7 @@ class ReportJsonTest {
     @TempDir
     Path dir;
 
-    private static Report fullReport() {
+    static Report fullReport() {
         HostFacts host = new HostFactsCollector(Path.of("/"), NativeFacts.NONE).collect();
         RunInfo run = new RunInfo("0.1.0", "abc123def456", "2026-11-27T03:00:00Z",
                 List.of("ctxprobe", "run", "--quick"),
@@ -41,7 +42,11 @@ class ReportJsonTest {
                 List.of(3400.0, 3500.0, 3600.0), List.of(1700.0, 1750.0, 1800.0),
                 List.of(Counter.of("context-switches", "ping", 900, 1800, "perf_event_open(software, exclude_kernel=0)"),
                         Counter.of("voluntary-switches", "pong", 1800, 1800, "getrusage(RUSAGE_THREAD)")),
-                List.of("pair: both on CPU 0"), 42.5);
+                List.of("pair: both on CPU 0"), 42.5)
+                .withDerived(Derived.of("net of the mechanism", 3000, "ns/switch", "thread.switch/futex/same-core",
+                        "thread.switch/futex/solo"))
+                .withDerived(Derived.interval("reach", null, 64.0, 96.0, "pages", "tlb.reach/4k/sparse/64", "tlb.reach/4k/sparse/96")
+                        .withReference(new Derived.Reference("CPUID L1 dTLB 4K entries", 72, "cpuid:0x80000005", "consistent")));
         CaseResult skipped = CaseResult.skipped("thread.switch", "futex/cross-core", null, "ns/switch", "needs 2 CPUs");
         return Report.of(run, host, List.of(flagged, skipped));
     }
@@ -57,7 +62,7 @@ class ReportJsonTest {
     @Test
     void theDocumentCarriesTheSchemaAndEveryFieldByItsName() throws Exception {
         JsonNode root = JsonReports.mapper().readTree(JsonReports.toJson(fullReport()));
-        assertEquals("ctxprobe-report/1", root.get("schema").asText());
+        assertEquals("ctxprobe-report/2", root.get("schema").asText());
         for (String field : List.of("toolVersion", "gitCommit", "startTime", "commandLine", "jvm", "binding", "quick")) {
             assertTrue(root.get("run").has(field), "run." + field);
         }
@@ -73,6 +78,42 @@ class ReportJsonTest {
         JsonNode skipped = root.get("results").get(1);
         assertEquals("skipped", skipped.get("status").asText());
         assertFalse(skipped.has("stats"), "an absent value is absent, never 0");
+    }
+
+    @Test
+    void derivedFiguresAndFactNumbersAreTypedFields() throws Exception {
+        Report report = fullReport();
+        JsonNode root = JsonReports.mapper().readTree(JsonReports.toJson(report));
+        JsonNode derived = root.get("results").get(0).get("derived");
+        assertEquals(2, derived.size());
+        assertEquals("net of the mechanism", derived.get(0).get("label").asText());
+        assertEquals(3000.0, derived.get(0).get("value").asDouble());
+        assertEquals("ns/switch", derived.get(0).get("unit").asText());
+        assertEquals(2, derived.get(0).get("from").size());
+        assertFalse(derived.get(1).has("value"), "an interval alone has no point value");
+        assertEquals(64.0, derived.get(1).get("low").asDouble());
+        assertEquals(72.0, derived.get(1).get("reference").get("value").asDouble());
+        assertFalse(root.get("results").get(1).has("derived"), "no figures: no field");
+        // The live host's numeric facts: counts where counts, bytes where sizes, the text beside them.
+        Fact online = report.host().fact("topology", "online CPUs").orElseThrow();
+        if (online.available()) {
+            assertEquals("CPUs", online.unit());
+            assertTrue(online.number() >= 1 && online.value().contains("(" + online.number().intValue() + ")"), online.toString());
+        }
+        for (var section : report.host().sections()) {
+            for (Fact f : section.facts()) {
+                assertEquals(f.number() == null, f.unit() == null, f.toString());
+                if (f.number() != null) assertTrue(f.available() && f.value() != null, "a number sits beside its text: " + f);
+            }
+        }
+    }
+
+    @Test
+    void derivedFiguresRefuseWhatIsNoFigure() {
+        assertThrows(IllegalArgumentException.class, () -> new Derived("x", null, null, null, "ns", List.of(), null, null));
+        assertThrows(IllegalArgumentException.class, () -> Derived.of("x", Double.NaN, "ns"));
+        assertThrows(IllegalArgumentException.class, () -> Derived.interval("x", null, 5.0, 4.0, "ns"));
+        assertThrows(IllegalArgumentException.class, () -> new Fact("n", "1", "s", null, 1.0, null));
     }
 
     @Test

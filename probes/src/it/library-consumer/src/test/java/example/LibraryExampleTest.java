@@ -68,7 +68,7 @@ class LibraryExampleTest {
     @Test
     void aQuickRunOfSyscallNull() throws Exception {
         Report report = Ctxprobe.run(RunRequest.of("syscall.null").quick(true).batches(5));
-        assertEquals("ctxprobe-report/1", report.schema());
+        assertEquals("ctxprobe-report/2", report.schema());
         assertEquals(List.of("ctxprobe", "run", "syscall.null", "--quick", "--batches", "5"), report.run().commandLine());
         assertFalse(report.run().interrupted());
         assertTrue(report.results().stream().map(CaseResult::caseId).toList().containsAll(List.of("c-loop", "ffm-downcall", "jna-call")),

@@ -7,10 +7,10 @@ import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.PlacementPlanner;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Derived;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The channels of ipc.latency and ipc.bandwidth: how two parties that do not share a stack exchange
@@ -85,8 +85,9 @@ enum IpcChannel {
     }
 
     /**
-     * Adds to each measured shared-memory case a note comparing it with the process channels of the
-     * same placement measured in this run ("x" = how many times the other's value this one is).
+     * Adds to each measured shared-memory case its ratio to each process channel of the same
+     * placement measured in this run, as derived figures "shared-memory / CHANNEL" (unit x: how many
+     * times the other's value this one is), and a note saying which way is better.
      */
     static List<CaseResult> compareSharedMemory(List<CaseResult> results, String unitWord) {
         List<CaseResult> out = new ArrayList<>();
@@ -96,19 +97,16 @@ enum IpcChannel {
                 continue;
             }
             String placement = r.caseId().substring(SHARED_MEMORY.label.length() + 1);
-            List<String> parts = new ArrayList<>();
+            CaseResult with = r;
             for (CaseResult other : results) {
                 if (other == r || other.stats() == null || !other.caseId().endsWith("/" + placement)) continue;
-                parts.add(String.format(Locale.ROOT, "%s %.4g %s (%.2gx)", other.caseId().substring(0, other.caseId().indexOf('/')),
-                        other.stats().median(), r.unit(), r.stats().median() / other.stats().median()));
+                String channel = other.caseId().substring(0, other.caseId().indexOf('/'));
+                with = with.withDerived(Derived.of(SHARED_MEMORY.label + " / " + channel,
+                        r.stats().median() / other.stats().median(), "x", r.key(), other.key()));
             }
-            if (parts.isEmpty()) {
-                out.add(r);
-                continue;
-            }
-            out.add(r.withNote("threads communicate through data they already share: shared-memory " + String.format(Locale.ROOT,
-                    "%.4g %s (%s) against the process channels measured in this run: ", r.stats().median(), r.unit(), unitWord)
-                    + String.join(", ", parts) + "; x = shared-memory / that channel"));
+            out.add(with == r ? r : with.withNote("threads communicate through data they already share: the derived figures"
+                    + " compare shared-memory with the process channels measured in this run (" + unitWord
+                    + "); x = shared-memory / that channel"));
         }
         return out;
     }

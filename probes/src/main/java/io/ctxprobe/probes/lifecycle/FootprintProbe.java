@@ -14,6 +14,7 @@ import io.ctxprobe.probes.lifecycle.FootprintReadings.Batch;
 import io.ctxprobe.probes.lifecycle.FootprintReadings.Snapshot;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+import io.ctxprobe.report.Derived;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -137,7 +138,26 @@ public final class FootprintProbe implements Probe {
             if (only != null && !only.contains(kind.caseId())) continue;
             results.add(Cases.attempt(ctx, ID, kind.caseId(), UNIT, () -> measure(ctx, kind)));
         }
-        return results;
+        return withTouchedExtra(results);
+    }
+
+    /** The derived figure's label on fiber-touched: its footprint over the untouched fiber's. */
+    static final String TOUCHED_EXTRA = "extra over the untouched fiber";
+
+    /**
+     * fiber-touched minus fiber: what touching {@link #TOUCH_BYTES} of the stack added per fiber (a
+     * check on the method as much as a figure: it should be about the bytes touched).
+     */
+    static List<CaseResult> withTouchedExtra(List<CaseResult> results) {
+        CaseResult fiber = results.stream().filter(r -> r.caseId().equals("fiber") && r.stats() != null).findFirst().orElse(null);
+        if (fiber == null) return results;
+        List<CaseResult> out = new ArrayList<>();
+        for (CaseResult r : results) {
+            out.add(!r.caseId().equals("fiber-touched") || r.stats() == null ? r : r.withDerived(Derived.of(TOUCHED_EXTRA,
+                    r.stats().median() - fiber.stats().median(), UNIT, r.key(), fiber.key())
+                    .withNote((TOUCH_BYTES / 1024) + " KiB of each stack touched")));
+        }
+        return out;
     }
 
     private CaseResult measure(ProbeContext ctx, Kind kind) {

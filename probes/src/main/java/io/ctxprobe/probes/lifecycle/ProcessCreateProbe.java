@@ -10,6 +10,7 @@ import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+import io.ctxprobe.report.Derived;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,11 +99,34 @@ public final class ProcessCreateProbe implements Probe {
         }
         List<Integer> sizes = touchedMib != null ? touchedMib : ctx.options().quick() ? TOUCHED_MIB_QUICK : TOUCHED_MIB;
         Kind fork = KINDS.getFirst();
+        List<CaseResult> curve = new ArrayList<>();
         for (int mib : sizes) {
             String caseId = "fork/helper-touched-" + mib + "MiB";
-            results.add(Cases.attempt(ctx, ID, caseId, UNIT, () -> helperCase(ctx, caseId, fork, mib)));
+            curve.add(Cases.attempt(ctx, ID, caseId, UNIT, () -> helperCase(ctx, caseId, fork, mib)));
         }
+        results.addAll(perMib(curve));
         return results;
+    }
+
+    /** The derived figure's label on each fork-curve point past 0 MiB: its extra cost per MiB touched. */
+    static final String PER_MIB = "extra per MiB touched";
+
+    /**
+     * Each fork-curve point with memory touched gets (its median - the 0 MiB point's) / MiB: what
+     * copying the page tables of one more MiB (and tearing them down at exit) adds to a fork.
+     */
+    static List<CaseResult> perMib(List<CaseResult> curve) {
+        CaseResult zero = curve.stream().filter(r -> r.stats() != null && "0".equals(r.params().get("touched_mib")))
+                .findFirst().orElse(null);
+        if (zero == null) return curve;
+        List<CaseResult> out = new ArrayList<>();
+        for (CaseResult r : curve) {
+            int mib = Integer.parseInt(r.params().getOrDefault("touched_mib", "0"));
+            out.add(r.stats() == null || mib <= 0 ? r : r.withDerived(Derived.of(PER_MIB,
+                    (r.stats().median() - zero.stats().median()) / mib, "us/MiB", r.key(), zero.key())
+                    .withNote("(this median - the 0 MiB point's) / " + mib + " MiB")));
+        }
+        return out;
     }
 
     private static CaseResultBuilder builder(String caseId, Kind kind) {

@@ -12,6 +12,7 @@ import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+import io.ctxprobe.report.Derived;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,6 +35,10 @@ import java.util.Locale;
  * --counters group around the run (over every copy, warm-up included), a blocked loop flagged.
  */
 public final class PlacedMeasurement {
+
+    /** Derived figures' labels: worst/best of the loop copies' medians, and of their fastest batches. */
+    public static final String PLACEMENT_SPREAD = "placement spread";
+    public static final String PLACEMENT_SPREAD_FASTEST = "placement spread of fastest batches";
 
     /** Above this worst/best ratio of the copies' medians the note names front-end placement as the cause. */
     public static final double PLACEMENT_SPREAD_NOTE = 1.3;
@@ -135,6 +140,11 @@ public final class PlacedMeasurement {
         }
         double fastestSpread = Arrays.stream(fastest).max().orElseThrow() / Arrays.stream(fastest).min().orElseThrow();
         result.param("placement spread of fastest batches", String.format(Locale.ROOT, "%.3f", fastestSpread));
+        String[] copyParams = loop.labels().stream().map(l -> "placement " + l).toArray(String[]::new);
+        result.derived(Derived.of(PLACEMENT_SPREAD, spread, "x", copyParams)
+                .withNote("worst / best of the copies' medians; the value is the best copy's"));
+        result.derived(Derived.of(PLACEMENT_SPREAD_FASTEST, fastestSpread, "x", copyParams)
+                .withNote("worst / best of the copies' fastest batches: placement slows those too, interference does not"));
         result.note(String.format(Locale.ROOT, "the value is the best of %d placements of the timing loop (%s; copies "
                         + "at a 64-byte boundary plus the offset shown, timed interleaved batch by batch): medians %s, "
                         + "worst/best %.2f", medians.length, loop.labels().get(best), String.join(", ", summary), spread));

@@ -13,6 +13,7 @@ import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+import io.ctxprobe.report.Derived;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class FiberSwitchProbe implements Probe {
 
     public static final String ID = "fiber.switch";
     private static final String UNIT = "ns/switch";
+    /** The derived figure's label on "migrate": its median minus the spin handoff's alone on the same pair. */
+    static final String OVER_SPIN_HANDOFF = "added over the spin handoff";
 
     private record Kind(String caseId, NativeFiber.Kind code, String what) {}
 
@@ -113,7 +116,11 @@ public final class FiberSwitchProbe implements Probe {
                 result.note(String.format("the spin handoff alone on this pair: %.0f ns (cache.c2c's measure); "
                         + "what the fiber's resume and return on the other CPU add is the difference", spin.stats().median()));
             }
-            return PingPongCase.measure(ctx, result, new PingPongRound.Spec(Mechanism.SPIN, NativePingPong.Mode.FIBER, cross.pair()), false);
+            CaseResult migrate = PingPongCase.measure(ctx, result,
+                    new PingPongRound.Spec(Mechanism.SPIN, NativePingPong.Mode.FIBER, cross.pair()), false);
+            if (spin.stats() == null || migrate.stats() == null) return migrate;
+            return migrate.withDerived(Derived.of(OVER_SPIN_HANDOFF, migrate.stats().median() - spin.stats().median(), UNIT,
+                    migrate.key(), "spin handoff on the same pair (measured first, not a case)"));
         });
     }
 }

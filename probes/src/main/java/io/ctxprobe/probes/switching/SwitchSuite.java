@@ -11,6 +11,7 @@ import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+import io.ctxprobe.report.Derived;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,21 +72,24 @@ final class SwitchSuite {
             CaseResult solo = Cases.attempt(ctx, probeId, m.label() + "/solo", SOLO_UNIT, () -> Solo.measure(ctx, probeId, m));
             results.add(solo);
             for (int i = 0; i < cases.size(); i++) {
-                results.add(oneCpu.get(i) && solo.stats() != null ? net(cases.get(i), solo.stats().median()) : cases.get(i));
+                results.add(oneCpu.get(i) && solo.stats() != null ? net(cases.get(i), solo) : cases.get(i));
             }
         }
         return results;
     }
 
+    /** The derived figure's label: the switch's median minus its mechanism's solo median. */
+    static final String NET_OF_MECHANISM = "net of the mechanism";
+
     /**
-     * Adds "switch cost net of the mechanism" as a note; both inputs stay visible as measured. Only
-     * on one CPU, where every handoff runs the mechanism's calls in full and one after the other;
-     * across CPUs the two sides' calls overlap, and a subtraction would mean nothing.
+     * Adds "switch cost net of the mechanism" as a derived figure; both inputs stay visible as
+     * measured. Only on one CPU, where every handoff runs the mechanism's calls in full and one after
+     * the other; across CPUs the two sides' calls overlap, and a subtraction would mean nothing.
      */
-    private static CaseResult net(CaseResult r, double soloNs) {
+    private static CaseResult net(CaseResult r, CaseResult solo) {
         if (r.stats() == null) return r;
-        return r.withNote(String.format("net of the mechanism: %.0f - %.0f (solo) = %.0f ns per switch",
-                r.stats().median(), soloNs, r.stats().median() - soloNs));
+        return r.withDerived(Derived.of(NET_OF_MECHANISM, r.stats().median() - solo.stats().median(), UNIT, r.key(), solo.key())
+                .withNote("this median minus the solo handoff's (the mechanism's calls with no partner); one CPU only"));
     }
 
     /** The mechanism's solo cost, measured on the runner thread like any in-thread loop. */

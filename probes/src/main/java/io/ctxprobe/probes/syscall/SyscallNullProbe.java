@@ -10,6 +10,7 @@ import io.ctxprobe.binding.Crossings;
 import io.ctxprobe.probe.Probe;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Derived;
 import io.ctxprobe.report.CaseResultBuilder;
 
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ public final class SyscallNullProbe implements Probe {
 
     public static final String ID = "syscall.null";
     private static final String UNIT = "ns/call";
+    /** The derived figure's label on each Java case: its median minus the C loop's (the binding's crossing). */
+    static final String BINDING_SHARE = "binding's share over the C loop";
 
     @Override
     public String id() {
@@ -73,9 +76,8 @@ public final class SyscallNullProbe implements Probe {
         double kernel = c.stats().median();
         List<CaseResult> out = new ArrayList<>(List.of(c));
         for (CaseResult r : results.subList(1, results.size())) {
-            out.add(r.stats() == null ? r : r.withNote(String.format(
-                    "the binding's share: %+.1f ns per call over the C loop's %.1f ns (the kernel's part)",
-                    r.stats().median() - kernel, kernel)));
+            out.add(r.stats() == null ? r : r.withDerived(Derived.of(BINDING_SHARE, r.stats().median() - kernel, UNIT,
+                    r.key(), c.key()).withNote(String.format("this median minus the C loop's %.1f ns (the kernel's part)", kernel))));
         }
         return out;
     }

@@ -10,6 +10,7 @@ import io.ctxprobe.probes.measurement.Cases;
 import io.ctxprobe.probes.measurement.InThreadMeasurement;
 import io.ctxprobe.probes.measurement.NativeLoops;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Derived;
 import io.ctxprobe.report.CaseResultBuilder;
 
 import java.util.ArrayList;
@@ -70,14 +71,16 @@ public final class SyscallVdsoProbe implements Probe {
         if (user + system <= 0) {
             return result;
         }
-        return result.withNote(String.format("%.0f%% of the case's CPU time was spent in the kernel "
-                + "(getrusage(RUSAGE_THREAD): %.1f ms system, %.1f ms user; clocksource %s)",
-                100.0 * system / (user + system), system / 1e6, user / 1e6, clocksource));
+        return result.withDerived(Derived.of(KERNEL_SHARE, 100.0 * system / (user + system), "%", "getrusage(RUSAGE_THREAD)")
+                .withNote(String.format("the case's CPU time in the kernel (getrusage(RUSAGE_THREAD): %.1f ms system, "
+                        + "%.1f ms user; clocksource %s)", system / 1e6, user / 1e6, clocksource)));
     }
 
-    /** The share of CPU time in the kernel, read back from a case's note (tests). */
+    /** The derived figure's label: percent of the case's thread CPU time spent in the kernel. */
+    static final String KERNEL_SHARE = "kernel share of CPU time";
+
+    /** The share of CPU time in the kernel, in percent, from the case's derived figure; NaN when absent. */
     static double kernelShare(CaseResult result) {
-        return result.notes().stream().filter(n -> n.contains("of the case's CPU time was spent in the kernel"))
-                .mapToDouble(n -> Double.parseDouble(n.substring(0, n.indexOf('%')))).findFirst().orElse(Double.NaN);
+        return result.derived(KERNEL_SHARE).map(Derived::value).orElse(Double.NaN);
     }
 }

@@ -43,8 +43,11 @@ class IpcProbesTest {
         }
         assertEquals("futex", TestContexts.find(results, "shared-memory/same-core").params().get("mechanism"));
         assertEquals("unix", TestContexts.find(results, "unix-socket/same-core").params().get("mechanism"));
-        assertTrue(TestContexts.find(results, "shared-memory/same-core").notes().stream()
-                .anyMatch(n -> n.startsWith("threads communicate through data they already share")));
+        CaseResult shm = TestContexts.find(results, "shared-memory/same-core");
+        assertTrue(shm.notes().stream().anyMatch(n -> n.startsWith("threads communicate through data they already share")));
+        CaseResult pipe = TestContexts.find(results, "pipe/same-core");
+        assertEquals(shm.stats().median() / pipe.stats().median(),
+                shm.derived("shared-memory / pipe").orElseThrow(() -> new AssertionError(shm.derived())).value(), 1e-9);
         assertEquals(List.of(), TestContexts.childPids(), "child processes left behind");
         assertEquals(fds, TestContexts.openFds(), "file descriptors left open");
         assertEquals(threads, threadsNamedLikeMe(), "threads left behind");

@@ -54,7 +54,11 @@ public class ThreadSwitchProbeTest {
             assertTrue(r.samples().stream().allMatch(v -> v > 0));
             CaseResult solo = TestContexts.find(results, m.label() + "/solo");
             TestContexts.assertValid(solo);
-            assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("net of the mechanism")), r.notes().toString());
+            // The typed figure: this median minus the solo one, naming both cases it comes from.
+            var net = r.derived(SwitchSuite.NET_OF_MECHANISM).orElseThrow(() -> new AssertionError(r.key() + ": " + r.derived()));
+            assertEquals(r.stats().median() - solo.stats().median(), net.value(), 1e-9);
+            assertEquals(List.of(r.key(), solo.key()), net.from());
+            assertEquals("ns/switch", net.unit());
         }
     }
 

@@ -26,7 +26,9 @@ class SyscallNullProbeTest {
             assertTrue(r.samples().size() >= 5 && r.samples().size() <= 10, "5 batches, or up to twice that when extended");
         }
         for (CaseResult r : results.subList(1, results.size())) {
-            assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("the binding's share:")), r.key() + ": " + r.notes());
+            var share = r.derived(SyscallNullProbe.BINDING_SHARE).orElseThrow(() -> new AssertionError(r.key() + ": " + r.derived()));
+            assertEquals(r.stats().median() - results.getFirst().stats().median(), share.value(), 1e-9);
+            assertEquals(List.of(r.key(), "syscall.null/c-loop"), share.from());
         }
     }
 

@@ -4,6 +4,7 @@ import io.ctxprobe.probes.TestContexts;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Derived;
 import io.ctxprobe.report.Status;
 import org.junit.jupiter.api.Test;
 
@@ -27,16 +28,22 @@ class TlbSwitchProbeTest {
                     assertEquals(Status.OK, r.status(), () -> r.caseId() + ": " + r.reason());
                     assertEquals("ns/pass", r.unit());
                     if (!e.caseId().equals("none")) {
-                        assertTrue(r.notes().stream().anyMatch(t -> t.startsWith("extra over none")), r.caseId());
+                        var extra = r.derived(TlbSwitchProbe.EXTRA_OVER_NONE).orElseThrow(() -> new AssertionError(r.caseId()));
+                        assertEquals("ns/page", extra.unit());
+                        assertEquals(TlbSwitchProbe.extraPerPage(results, e.caseId(), w, !suffix.isEmpty()), extra.value(), 1e-9);
                     }
                 }
             }
         }
         assertEquals(children, TestContexts.childPids(), "the round-trip child was reaped");
-        CaseResult explanation = TestContexts.find(results, "explanation");
-        assertEquals(Status.OK, explanation.status(), () -> explanation.reason());
+        assertTrue(results.stream().noneMatch(r -> r.caseId().equals("explanation")), "a derived figure is no case of its own");
+        long last = TlbSwitchProbe.WORKING_SETS[TlbSwitchProbe.WORKING_SETS.length - 1];
+        Derived explanation = TestContexts.find(results, "null-syscall/w" + last).derived(TlbSwitchProbe.EXPLANATION).orElseThrow();
+        assertEquals(TlbSwitchProbe.extraPerPage(results, "null-syscall", last, false)
+                - TlbSwitchProbe.extraPerPage(results, "null-syscall", last, true), explanation.value(), 1e-9);
+        assertEquals(4, explanation.from().size(), "the four cases it is computed from: " + explanation.from());
         if (!TlbHostFacts.ptiWithoutPcid(ctx.host())) {
-            assertTrue(explanation.notes().get(0).contains("unexplained by the host facts"), explanation.notes().get(0));
+            assertTrue(explanation.note().contains("unexplained by the host facts"), explanation.note());
             return;
         }
         // W = 1024: above the L1 reach, within the L2 reach. The packed control's extra is near zero and may
@@ -45,7 +52,7 @@ class TlbSwitchProbeTest {
         double packed = TlbSwitchProbe.extraPerPage(results, "null-syscall", 1024, true);
         assertTrue(sparse > 0 && sparse > 2 * Math.abs(packed),
                 "null syscall extra ns/page: sparse " + sparse + ", packed " + packed);
-        String text = explanation.notes().get(0);
+        String text = explanation.note();
         assertTrue(text.contains("PTI") && text.contains("PCID") && text.contains("flushes the user TLB"), text);
     }
 }
