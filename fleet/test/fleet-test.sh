@@ -19,6 +19,8 @@ cd "$(dirname "$0")/../.."
 repo=$(pwd)
 say() { echo "fleet-test: $*"; }
 die() { echo "fleet-test: FAILED: $*" >&2; exit 1; }
+passed=0
+ok() { passed=$((passed + 1)); say "ok: $*"; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "fleet-test: needs root: it makes network and mount namespaces, veth pairs and bind mounts, and runs sshd; run it as root (sudo make fleet-test)" >&2
@@ -60,23 +62,33 @@ created_run_sshd= created_machine_id=
 ns_name() { echo "ctxfleet-$tag-$1"; }
 
 cleanup() {
-  local rc=$? n pids
+  local rc=$? n pids left=()
   set +e
   for n in "${hosts[@]}" "$dead"; do
     ip netns list 2>/dev/null | grep -qw "$(ns_name "$n")" || continue
     pids=$(ip netns pids "$(ns_name "$n")" 2>/dev/null)   # sshd and its sessions: only this namespace's processes
     [ -n "$pids" ] && kill $pids 2>/dev/null
-    for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(ip netns pids "$(ns_name "$n")" 2>/dev/null)" ] && break; sleep 0.2; done
-    pids=$(ip netns pids "$(ns_name "$n")" 2>/dev/null); [ -n "$pids" ] && kill -9 $pids 2>/dev/null
+    for _ in $(seq 25); do [ -z "$(ip netns pids "$(ns_name "$n")" 2>/dev/null)" ] && break; sleep 0.2; done
+    pids=$(ip netns pids "$(ns_name "$n")" 2>/dev/null); [ -n "$pids" ] && kill -9 $pids 2>/dev/null && sleep 0.2
     ip netns del "$(ns_name "$n")" 2>/dev/null          # its veth pair goes with it
     ip link del "cxf$n-$tag" 2>/dev/null
   done
   # The mounts (machine-id, /tmp) lived in the sshd processes' own mount namespaces: gone with them.
   [ -n "$created_run_sshd" ] && rmdir /run/sshd 2>/dev/null
   [ -n "$created_machine_id" ] && rm -f /etc/machine-id
+  for n in "${hosts[@]}"; do
+    [ -f "$work/h$n/pid" ] && kill -0 "$(cat "$work/h$n/pid")" 2>/dev/null && left+=("sshd of fleet-h$n")
+  done
+  ip netns list 2>/dev/null | grep -q "ctxfleet-$tag-" && left+=("namespaces")
+  ip -br link 2>/dev/null | grep -q -- "-$tag" && left+=("veth pairs")
   rm -rf "$work"
-  left=$(ip netns list 2>/dev/null | grep -c "ctxfleet-$tag-" || true)
-  echo "fleet-test: cleaned up (namespaces left: $left, $work removed)"
+  [ -e "$work" ] && left+=("$work")
+  if [ ${#left[@]} -eq 0 ]; then
+    ok "removed the namespaces, sshd processes, keys, mounts and veth pairs it made"
+  else
+    echo "fleet-test: FAILED: left behind: ${left[*]}" >&2; rc=1
+  fi
+  echo "fleet-test: $passed passed, $([ "$rc" = 0 ] && echo 0 || echo 1) failed"
   exit $rc
 }
 trap cleanup EXIT
@@ -146,7 +158,7 @@ for n in "${hosts[@]}"; do  # each sshd answers within 10 s, or the test stops h
     sleep 0.2
   done
 done
-say "3 namespace hosts listening on $net.{1,2,3}.2:22, nothing on $net.$dead.2 ($(( $(date +%s) - started )) s)"
+ok "3 namespace hosts listening on $net.{1,2,3}.2:22, nothing on $net.$dead.2 ($(( $(date +%s) - started )) s)"
 
 cat > "$work/inventory.ini" <<INV
 [ctxprobe_fleet]
@@ -194,12 +206,14 @@ set -e
 grep -E '^(PLAY RECAP|fleet-h|localhost)|"msg": "fleet-h|fleet:|HTML:' "$work/ansible.log" | sed 's/^/  /' || true
 # ansible-playbook exits 4 when a host was unreachable, even when the play handled it; anything else but 0 is a failure.
 if [ "$play_rc" != 0 ] && [ "$play_rc" != 4 ]; then tail -n 60 "$work/ansible.log" >&2; die "ansible-playbook exited $play_rc"; fi
+ok "ansible-playbook exit $play_rc in $(( $(date +%s) - started )) s since the start"
 
 # What each host kept: nothing of the run (the role removed its directory) in its private /tmp.
 for n in "${hosts[@]}"; do
   left=$(nsenter -t "$(cat "$work/h$n/pid")" -m ls -A /tmp/ctxprobe-fleet 2>/dev/null || true)
   [ -z "$left" ] || die "fleet-h$n still has /tmp/ctxprobe-fleet: $left"
 done
+ok "the role left nothing in the hosts' /tmp/ctxprobe-fleet"
 
 python3 - "$out" "$net.$dead.2" <<'PY' || { tail -n 60 "$work/ansible.log" >&2; die "the fleet view is not what three hosts and one dead address give"; }
 import csv, glob, json, os, re, sys
@@ -231,6 +245,7 @@ assert "## ctxprobe fleet" in md and "fleet-h4" in md
 print("fleet-test: fleet view: host keys %s; unreachable: fleet-h4 (%s): %s"
       % (", ".join("%s=%s" % (v, k) for k, v in sorted(keys.items(), key=lambda kv: kv[1])), dead, f["reason"]))
 PY
+ok "the fleet page, Markdown and CSV list three distinct host keys and one unreachable host"
 
 mkdir -p fleet/target/fleet-test
 rm -rf fleet/target/fleet-test/*
@@ -238,4 +253,3 @@ cp -r "$out"/. fleet/target/fleet-test/
 cp "$work/ansible.log" fleet/target/fleet-test/
 say "fleet page, Markdown, CSV, reports and the Ansible log in fleet/target/fleet-test/"
 say "$(( $(date +%s) - started )) s in all"
-echo "fleet-test: 1 passed, 0 failed"
