@@ -70,9 +70,12 @@ bundle: native jdk
 	    -type f -newer $(CLI_JAR) -print -quit)" ]; then $(MAKE) build; fi
 	fleet/bundle/make-bundle.sh
 
-# The bundle test (unpacked into an empty directory, run with no java on PATH), then the Ansible
-# playbook run for real against three namespace hosts and one dead address (needs root; see
-# fleet/test/fleet-test.sh).
+# The Kubernetes manifests validated against the API types (fabric8's model, fleet/k8s/validate),
+# the bundle test (unpacked into an empty directory, run with no java on PATH), the image's entry
+# point and collect.sh run on the bundle, then the Ansible playbook run for real against three
+# namespace hosts and one dead address (needs root; see fleet/test/fleet-test.sh).
 fleet-test: bundle
+	@$(WITH_JDK) $(MVN) -B -q -Dstyle.color=never -f fleet/k8s/validate/pom.xml test
 	fleet/bundle/test-bundle.sh
+	fleet/k8s/test-pod-scripts.sh
 	fleet/test/fleet-test.sh
