@@ -165,8 +165,10 @@ public final class FleetReport {
 
     /** "explained by mitigations: PTI on, no PCID (the others: PTI off)", or that no listed fact does. */
     static String explanation(FleetView.Cell c) {
-        if (c.explainedBy().isEmpty()) return "no fact of " + String.join(", ", FleetFacts.NAMES) + " sets it apart from the others";
-        return "explained by " + String.join("; or ", c.explainedBy());
+        String facts = c.explainedBy().isEmpty() ? "no fact of " + String.join(", ", FleetFacts.NAMES) + " sets it apart from the others"
+                : "explained by " + String.join("; or ", c.explainedBy());
+        // A flagged case (disturbed by other work, a mixture of modes...) says why its own figure may be off.
+        return c.result() != null && c.result().status() == Status.FLAGGED ? facts + "; its case is flagged: " + c.result().reason() : facts;
     }
 
     private static String mark(FleetView.Cell c) {

@@ -77,6 +77,11 @@ class FleetViewTest {
         assertEquals(FleetView.Mark.LOW, odd.mark());
         assertEquals(List.of(), odd.explainedBy());
         assertTrue(FleetReport.explanation(odd).startsWith("no fact of kernel, microarchitecture"), FleetReport.explanation(odd));
+        var r = odd.result();
+        var flaggedCase = new io.ctxprobe.report.CaseResult(r.probe(), r.caseId(), r.params(), r.unit(), Status.FLAGGED,
+                "disturbed: lost 40%", r.stats(), null, null, null, r.samples(), null, null, null, null);
+        FleetView.Cell flagged = new FleetView.Cell(odd.host(), flaggedCase, odd.median(), odd.ratio(), odd.mark(), odd.explainedBy());
+        assertTrue(FleetReport.explanation(flagged).endsWith("; its case is flagged: disturbed: lost 40%"), FleetReport.explanation(flagged));
     }
 
     @Test
