@@ -35,7 +35,9 @@ n=$(one_line_report "$work/out1" "a run that ends") || fail "a run that ends: $n
 grep -q 'syscall.null' "$work/err1" || fail "the table should go to stderr"
 pass=$((pass + 1)); echo "test-pod-scripts: ok: a run that ends: one JSON line on stdout ($n), the table on stderr"
 
-rc=0; "${pod[@]}" CTXPROBE_DEADLINE_S=4 fleet/k8s/entrypoint.sh 'thread.*' 'process.*' --quick \
+# The full (not --quick) thread and process suites take minutes: 20 s is their deadline, well past
+# the JVM's start and the host facts (a signal before the run begins leaves nothing to report).
+rc=0; "${pod[@]}" CTXPROBE_DEADLINE_S=20 fleet/k8s/entrypoint.sh 'thread.*' 'process.*' \
     > "$work/out2" 2> "$work/err2" || rc=$?
 [ "$rc" = 0 ] || { tail "$work/err2" >&2; fail "a run past its deadline: exit $rc"; }
 n=$(one_line_report "$work/out2" "a run past its deadline") || fail "$n"
@@ -44,7 +46,9 @@ pass=$((pass + 1)); echo "test-pod-scripts: ok: a run past its deadline: its par
 
 "${pod[@]}" fleet/k8s/entrypoint.sh 'thread.*' 'process.*' --quick > "$work/out3" 2> "$work/err3" &
 sh_pid=$!
-sleep 5
+# SIGTERM once the run is measuring: its first console line comes after its signal handling is set up.
+for _ in $(seq 600); do grep -q '^ctxprobe: .*CPUs usable' "$work/err3" 2>/dev/null && break; sleep 0.2; done
+sleep 2
 kill -TERM "$sh_pid"
 rc=0; wait "$sh_pid" || rc=$?
 [ "$rc" = 0 ] || { tail "$work/err3" >&2; fail "a pod deleted (SIGTERM): exit $rc"; }

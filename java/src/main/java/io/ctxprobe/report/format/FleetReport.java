@@ -227,8 +227,8 @@ public final class FleetReport {
                 String text;
                 if (c.result() == null) text = "–";
                 else if (c.median() == null) text = c.result().status().label();
-                else if (c.outlier()) text = "**" + Fmt.num(c.median()) + " " + arrow(c) + " " + Fmt.ratio(c.ratio()) + "**";
-                else text = Fmt.num(c.median()) + (c.result().status() == Status.FLAGGED ? " (flagged)" : "");
+                else text = (c.outlier() ? "**" + Fmt.num(c.median()) + " " + arrow(c) + " " + Fmt.ratio(c.ratio()) + "**" : Fmt.num(c.median()))
+                        + (c.result().status() == Status.FLAGGED ? " (flagged)" : "");
                 out.append(' ').append(text).append(" |");
             }
             out.append(' ').append(f.fleetMedian() == null ? "–" : Fmt.num(f.fleetMedian())).append(" |" + NL);
