@@ -58,3 +58,24 @@ clean:
 	$(MAKE) -C native clean
 	$(MAKE) -C bench/c clean
 	@$(WITH_JDK) $(MVN) $(MVN_FLAGS) clean
+
+.PHONY: bundle fleet-test
+
+# One tarball that runs ctxprobe on a Linux x86-64 host with nothing but glibc: a jlink'd runtime
+# with the modules jdeps finds, the CLI jar, the native library and helper, bin/ctxprobe
+# (fleet/bundle/make-bundle.sh; into fleet/target/). Builds first when the jar is missing or older
+# than a source file or the native library.
+bundle: native jdk
+	@if [ ! -f $(CLI_JAR) ] || [ -n "$$(find java/src probes/src cli/src native/build/libctxprobe.so native/build/ctxprobe-helper \
+	    -type f -newer $(CLI_JAR) -print -quit)" ]; then $(MAKE) build; fi
+	fleet/bundle/make-bundle.sh
+
+# The Kubernetes manifests validated against the API types (fabric8's model, fleet/k8s/validate),
+# the bundle test (unpacked into an empty directory, run with no java on PATH), the image's entry
+# point and collect.sh run on the bundle, then the Ansible playbook run for real against three
+# namespace hosts and one dead address (needs root; see fleet/test/fleet-test.sh).
+fleet-test: bundle
+	@$(WITH_JDK) $(MVN) -B -q -Dstyle.color=never -f fleet/k8s/validate/pom.xml test
+	fleet/bundle/test-bundle.sh
+	fleet/k8s/test-pod-scripts.sh
+	fleet/test/fleet-test.sh

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Measures what processes, kernel threads, user threads and fibers really cost on this host.",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {HostCommand.class, ListCommand.class, RunCommand.class, ShowCommand.class, ReportCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {HostCommand.class, ListCommand.class, RunCommand.class, ShowCommand.class, ReportCommand.class, CompareCommand.class, FleetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
