@@ -13,6 +13,7 @@ import io.ctxprobe.probe.RunOptions;
 import io.ctxprobe.probes.ProbeRegistry;
 import io.ctxprobe.probes.tlb.TlbStepLocator;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Derived;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What this measures: tlb.reach's L1 dTLB reach (the quick suite's {@code 4k/reach/l1}: coarse sweep,
+ * What this measures: tlb.reach's L1 dTLB reach (the quick suite's 4 KiB {@code L1 reach} figure: coarse sweep,
  * then refinement) against a plain C fine chase, {@code bench/c/build/tlb_chase 16 TO 4 CPU} — sparse
  * and packed every 4 pages, no libctxprobe, its own random cycles — whose curve (each point's
  * fastest batch, as the probe feeds its locator) goes through the same step rule
@@ -59,23 +60,23 @@ public final class TlbReachVsC {
                 new RunOptions(cpus, EnumSet.of(Placement.SAME_CORE), List.of(), true, null), new Cleanup());
         Probe probe = ProbeRegistry.select(List.of("tlb.reach")).getFirst();
 
-        System.out.printf(Locale.ROOT, "### tlb.reach 4k/reach/l1 (quick) vs bench/c tlb_chase every 4 pages, same step rule"
+        System.out.printf(Locale.ROOT, "### tlb.reach 4 KiB \"L1 reach\" (quick) vs bench/c tlb_chase every 4 pages, same step rule"
                 + " (CPU %d, %d pairs, target: within %d pages)%n%n", cpu, pairs, TARGET_PAGES);
         System.out.println("| pair | ctxprobe L1 (pages) | C fine chase L1 (pages) | difference (pages) | CPUID |");
         System.out.println("|---:|---:|---:|---:|---|");
         long worst = 0;
         int within = 0;
         for (int i = 0; i < pairs; i++) {
-            CaseResult l1 = l1(probe, ctx);
-            long lower = Long.parseLong(l1.params().get("rise.lower"));
-            long upper = Long.parseLong(l1.params().get("rise.upper"));
+            Derived l1 = l1(probe, ctx);
+            long lower = l1.low() == null ? -1 : l1.low().longValue();
+            long upper = l1.high().longValue();
             long to = Math.max(160, 2 * upper);
             TlbStepLocator.Level c = fineChase(chase, to, cpu);
             String cText = c == null ? "no step in 16.." + to : c.start().lower() + "–" + c.start().upper();
             long diff = c == null ? Long.MAX_VALUE : Math.abs(lower - c.start().lower());
             worst = Math.max(worst, diff);
             if (diff <= TARGET_PAGES) within++;
-            String cpuid = l1.params().containsKey("cpuid") ? l1.params().get("cpuid") + ": " + l1.params().get("cpuid.verdict") : "-";
+            String cpuid = l1.reference() != null ? (long) l1.reference().value() + ": " + l1.reference().verdict() : "-";
             System.out.printf(Locale.ROOT, "| %d | %d–%d | %s | %s | %s |%n", i + 1, lower, upper, cText,
                     diff == Long.MAX_VALUE ? "-" : String.valueOf(diff), cpuid);
         }
@@ -83,14 +84,15 @@ public final class TlbReachVsC {
                 TARGET_PAGES, worst == Long.MAX_VALUE ? "-" : String.valueOf(worst));
     }
 
-    private static CaseResult l1(Probe probe, ProbeContext ctx) throws InterruptedException {
-        for (CaseResult r : probe.run(ctx)) {
-            if (r.caseId().equals("4k/reach/l1")) {
-                if (r.stats() == null) throw new IllegalStateException(r.key() + ": " + r.status().label() + ": " + r.reason());
-                return r;
-            }
+    /** The 4 KiB L1 reach figure of one run (set on the sparse point that confirmed the step). */
+    private static Derived l1(Probe probe, ProbeContext ctx) throws InterruptedException {
+        List<CaseResult> results = probe.run(ctx);
+        for (CaseResult r : results) {
+            if (r.caseId().startsWith("4k/") && r.derived("L1 reach").isPresent()) return r.derived("L1 reach").get();
         }
-        throw new IllegalStateException("tlb.reach has no case 4k/reach/l1");
+        throw new IllegalStateException("tlb.reach located no 4 KiB L1 reach: " + results.stream()
+                .filter(r -> r.caseId().startsWith("4k/sparse/")).flatMap(r -> r.notes().stream())
+                .filter(n -> n.contains("reach")).findFirst().orElse("no note"));
     }
 
     /** Two sweeps of the C program from 16 to {@code to} pages, combined by the minimum of each side; the L1 step or null. */

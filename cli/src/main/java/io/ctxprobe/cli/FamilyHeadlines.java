@@ -91,14 +91,10 @@ final class FamilyHeadlines {
                     Pick.median("vthreads FFM read", "blocking/vthreads/ffm-read"),
                     Pick.median("sleep", "blocking/vthreads/sleep"),
                     Pick.median("channel", "blocking/vthreads/channel-read"))),
-            // tlb.reach's reach and walk figures: today cases of their own (4k/reach/l1...); as derived
-            // figures labelled "L1 reach", "L2 reach", "walk penalty" on any 4k case, the second picks serve.
+            // tlb.reach's figures are derived ones on the 4 KiB sparse cases that confirmed each step
             new Family("tlb", "", List.of(
-                    Pick.median("L1 reach", "tlb.reach/4k/reach/l1"),
                     Pick.figure("L1 reach", "L1 reach", "tlb.reach/4k/*"),
-                    Pick.median("L2 reach", "tlb.reach/4k/reach/l2"),
                     Pick.figure("L2 reach", "L2 reach", "tlb.reach/4k/*"),
-                    Pick.median("walk", "tlb.reach/4k/walk-penalty"),
                     Pick.figure("walk", "walk penalty", "tlb.reach/4k/*"),
                     Pick.derived("null-syscall refill per page", "kernel-entry refill per page (sparse - packed control)",
                             "tlb.switch/null-syscall/w1024"))));

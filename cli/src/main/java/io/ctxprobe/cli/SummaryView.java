@@ -123,18 +123,34 @@ final class SummaryView {
                     + " and process.switch)");
             return out;
         }
-        out.add("the seed's claims (verdict: bootstrap 95% interval of median(dearer) / median(cheaper) against 1)");
+        out.add("the seed's claims (comparisons: bootstrap 95% interval of median(dearer) / median(cheaper) against 1)");
+        List<String> unmeasured = new ArrayList<>();
         for (CostLadder.Claim c : ladder.claims()) {
             String claim = c.claim().contains(" (") ? c.claim().substring(0, c.claim().indexOf(" (")) : c.claim();
-            String figure = c.ratio() == null ? "needs " + (c.evidence().startsWith("needs ") ? c.evidence().substring(6) : "")
-                    : String.format(Locale.ROOT, "x%s (%s-%s)", Fmt.short3(c.ratio()), Fmt.short3(c.low()),
-                            Fmt.short3(c.high()));
+            if (c.verdict() == CostLadder.Verdict.NOT_MEASURED && c.cheaper() == null) {
+                unmeasured.add(claim);   // a figure claim with nothing to show: one line for all of them below
+                continue;
+            }
+            String figure = c.ratio() != null ? String.format(Locale.ROOT, "x%s (%s-%s)", Fmt.short3(c.ratio()),
+                    Fmt.short3(c.low()), Fmt.short3(c.high()))
+                    : c.figures() != null ? figure(c.figures().getFirst())
+                    : "needs " + (c.evidence().startsWith("needs ") ? c.evidence().substring(6) : "");
             int room = WIDTH - 2 - 14 - 2 - figure.length();
             if (claim.length() > room) claim = claim.substring(0, room - 1) + "…";
             String verdict = String.format("%-13s", c.verdict().label());
             out.add("  " + colour(verdict, c.verdict(), ansi) + " " + String.format("%-" + room + "s", claim) + "  " + figure);
         }
+        if (!unmeasured.isEmpty()) {
+            String line = "  not measured  " + unmeasured.size() + " more (" + String.join("; ", unmeasured) + ")";
+            out.add(line.length() > WIDTH ? line.substring(0, WIDTH - 2) + "…)" : line);
+        }
         return out;
+    }
+
+    /** A claim's first figure: "2.80 ms", "1.2 µs". */
+    private static String figure(io.ctxprobe.report.Derived d) {
+        return d.value() != null ? FamilyHeadlines.value(d.value(), d.unit(), false)
+                : (d.low() == null ? "<" : Fmt.short3(d.low())) + "-" + (d.high() == null ? "+" : Fmt.short3(d.high())) + " " + d.unit();
     }
 
     private static final int RUNG_WIDTH = 57;
@@ -155,6 +171,7 @@ final class SummaryView {
             case CONFIRMED -> ansi.string("@|green " + text + "|@");
             case CONTRADICTED -> ansi.string("@|bold,red " + text + "|@");
             case WITHIN_NOISE -> ansi.string("@|yellow " + text + "|@");
+            case MIXED -> ansi.string("@|magenta " + text + "|@");
             case NOT_MEASURED -> text;
         };
     }

@@ -70,7 +70,7 @@ class CompareCommandTest {
         String verdict = r.out().lines().filter(l -> l.startsWith("REGRESSION: ")).findFirst().orElseThrow();
         int named = 0;
         for (CaseResult c : run.report().results()) {
-            boolean comparable = ReportView.measured(c) && !ReportView.isDerived(c) && c.samples() != null
+            boolean comparable = ReportView.measured(c) && !ReportView.isLegacyDerivedCase(c) && c.samples() != null
                     && c.samples().size() >= Comparison.MIN_SAMPLES;
             boolean isNamed = verdict.contains(" " + c.key() + " x1.5");
             if (isNamed) named++;

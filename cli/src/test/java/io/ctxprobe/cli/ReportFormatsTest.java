@@ -5,6 +5,8 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.ctxprobe.cli.RunCommandTest.Outcome;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.format.ReportView;
+import io.ctxprobe.report.Derived;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.format.HtmlReport;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,11 @@ class ReportFormatsTest {
                 assertEquals("", row.get("median"), c.key() + ": absent is empty, never 0");
             }
             c.params().forEach((k, v) -> assertEquals(v, row.get("param:" + k), c.key() + " param " + k));
+            String derived = row.get("derived");
+            assertEquals(c.derivedOrEmpty().size(), derived.isEmpty() ? 0 : derived.split("; ").length, c.key() + ": " + derived);
+            for (Derived d : c.derivedOrEmpty()) assertTrue(derived.contains(d.label() + "="), c.key() + ": " + derived);
         }
+        assertTrue(cases.stream().anyMatch(c -> !c.derivedOrEmpty().isEmpty()), "the real run has derived figures");
         assertTrue(rows.getFirst().keySet().stream().anyMatch(k -> k.endsWith("-switches/op")), "counters per op flattened");
     }
 
@@ -70,6 +76,10 @@ class ReportFormatsTest {
         assertTrue(md.contains("**Host:**") && md.contains("### Cost ladder") && md.contains("### The seed's claims")
                 && md.contains("### Needs attention"), md);
         for (String probe : RealRunFixture.PROBES) assertTrue(md.contains("<b>" + probe + "</b>"), probe + " has its table");
+        assertTrue(md.contains("| switches/op | derived |"), "a derived column beside each case");
+        for (CaseResult c : run.report().results()) {
+            for (Derived d : c.derivedOrEmpty()) assertTrue(md.contains(io.ctxprobe.report.format.Fmt.md(ReportView.derivedText(d))), c.key() + " " + d.label());
+        }
     }
 
     @Test

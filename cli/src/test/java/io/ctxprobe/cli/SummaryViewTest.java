@@ -38,7 +38,10 @@ class SummaryViewTest {
         assertOneScreen(text);
         assertTrue(text.contains("switch cost ladder") && text.contains("same-core") && text.contains("cross-core"), text);
         assertTrue(text.contains("the seed's claims"), text);
-        assertEquals(4, text.lines().filter(l -> l.matches("  (confirmed|contradicted|within noise|not measured) .*")).count(), text);
+        assertEquals(4, text.lines().filter(l -> l.matches("  (confirmed|contradicted|within noise|mixed|not measured) .*")
+                && !l.matches("  not measured  \\d+ more .*")).count(), "the four comparisons, one line each: " + text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("  not measured  5 more (")),
+                "the claims read from figures this /1 report lacks fold into one line: " + text);
         assertTrue(text.contains("host: ") && text.contains("PTI"), "the host facts that explain the figures: " + text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("interference: ")), text);
         assertTrue(text.strip().endsWith("report: x.json"), text);

@@ -112,6 +112,14 @@ public record CaseResult(
                 samples, cpuSamples, counters, replacement, wallMs, modes, interference, attempts, derived);
     }
 
+    /** This result with {@code more} added to its params (a figure's evidence, recorded after the case ran). */
+    public CaseResult withParams(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(params);
+        all.putAll(more);
+        return new CaseResult(probe, caseId, all, unit, status, reason, stats, cpuStats, timer, plan,
+                samples, cpuSamples, counters, notes, wallMs, modes, interference, attempts, derived);
+    }
+
     /** This result with {@code list} as its attempts; everything else as measured. */
     public CaseResult withAttempts(List<Attempt> list) {
         return new CaseResult(probe, caseId, params, unit, status, reason, stats, cpuStats, timer, plan,

@@ -44,7 +44,7 @@ public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
     public record Rung(String label, String key, double medianNs, String unit, Double ratioToBelow, String placedBy) {}
 
     public enum Verdict {
-        CONFIRMED, CONTRADICTED, WITHIN_NOISE, NOT_MEASURED;
+        CONFIRMED, CONTRADICTED, WITHIN_NOISE, MIXED, NOT_MEASURED;
 
         @JsonValue
         public String label() {
@@ -53,12 +53,30 @@ public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
     }
 
     /**
-     * A claim "cheap &lt; dear" and its verdict. {@code ratio} is median(dear) / median(cheap), with its
-     * interval [{@code low}, {@code high}] by {@code method}; all null when not measured.
+     * A claim and its verdict. A comparison "cheap &lt; dear" names both cases; {@code ratio} is
+     * median(dear) / median(cheap), with its interval [{@code low}, {@code high}] by {@code method}, all
+     * null when not measured. A claim read from one case's figures ({@link FigureClaims}) has no
+     * cheaper/dearer and no ratio: its {@code figures} (derived figures, each naming the cases it came
+     * from) are its evidence in numbers; null when there are none.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Claim(String claim, Verdict verdict, String evidence, String cheaper, String dearer, Double ratio,
-                        Double low, Double high, String method) {}
+                        Double low, Double high, String method, List<Derived> figures) {
+        public Claim {
+            figures = figures == null || figures.isEmpty() ? null : List.copyOf(figures);
+        }
+
+        /** A comparison's claim (no figures). */
+        public Claim(String claim, Verdict verdict, String evidence, String cheaper, String dearer, Double ratio,
+                     Double low, Double high, String method) {
+            this(claim, verdict, evidence, cheaper, dearer, ratio, low, high, method, null);
+        }
+
+        /** A claim read from figures. */
+        static Claim ofFigures(String claim, Verdict verdict, String evidence, List<Derived> figures) {
+            return new Claim(claim, verdict, evidence, null, null, null, null, null, null, figures);
+        }
+    }
 
     public static final String SAME_CORE = "same-core";
     public static final String CROSS_CORE = "cross-core";
@@ -69,6 +87,10 @@ public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
     private static final List<Def> RUNGS = List.of(
             new Def("fiber, hand-written switch", "fiber.switch/asm", SAME_CORE),
             new Def("fiber, glibc swapcontext", "fiber.switch/ucontext", SAME_CORE),
+            // a user-level thread's switch as its fibers see it: yield = the switch and a clock read; a
+            // preemption = timer interrupt, signal delivery, the handler's switch and sigreturn
+            new Def("fiber yield in a loop", "fiber.preempt/yield/100us", SAME_CORE),
+            new Def("fiber preempted by a timer signal", "fiber.preempt/signal/100us", SAME_CORE),
             new Def("virtual thread, one carrier", "vthread.switch/one-carrier", SAME_CORE),
             new Def("Java platform thread (park/unpark)", "jthread.switch/park/same-core", SAME_CORE),
             new Def("kernel thread (futex)", "thread.switch/futex/same-core", SAME_CORE),
@@ -141,7 +163,7 @@ public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
     }
 
     private static List<Claim> claims(Map<String, CaseResult> byKey) {
-        return List.of(
+        List<Claim> out = new ArrayList<>(List.of(
                 cheaper("a fiber switch is cheaper than a kernel thread switch (no kernel involved)",
                         "fiber.switch/asm", "thread.switch/futex/same-core", byKey),
                 cheaper("switching user threads needs no kernel and is extremely efficient next to kernel threads",
@@ -149,7 +171,9 @@ public record CostLadder(List<Ladder> ladders, List<Claim> claims) {
                 cheaper("a thread switch is cheaper than a process switch (no change of address space, TLB kept)",
                         "thread.switch/futex/same-core", "process.switch/futex/same-core", byKey),
                 cheaper("a cooperative switch through glibc's ucontext is cheaper than a kernel thread switch",
-                        "fiber.switch/ucontext", "thread.switch/futex/same-core", byKey));
+                        "fiber.switch/ucontext", "thread.switch/futex/same-core", byKey)));
+        out.addAll(FigureClaims.of(byKey));
+        return out;
     }
 
     /** Three significant digits without an exponent: 5.10, 278, 2850. */

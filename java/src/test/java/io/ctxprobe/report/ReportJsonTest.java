@@ -48,7 +48,12 @@ class ReportJsonTest {
                 .withDerived(Derived.interval("reach", null, 64.0, 96.0, "pages", "tlb.reach/4k/sparse/64", "tlb.reach/4k/sparse/96")
                         .withReference(new Derived.Reference("CPUID L1 dTLB 4K entries", 72, "cpuid:0x80000005", "consistent")));
         CaseResult skipped = CaseResult.skipped("thread.switch", "futex/cross-core", null, "ns/switch", "needs 2 CPUs");
-        return Report.of(run, host, List.of(flagged, skipped));
+        // a claim read from figures (its figures typed in the ladder's claims) and the "mixed" verdict
+        CaseResult flush = new CaseResult("tlb.flush", "process/same-core", Map.of("process_switch_flushed_tlb", "partly"),
+                "events/switch", Status.OK, null, Stats.of(new double[] {1.0}), null, null, null, List.of(1.0), null, null,
+                null, null).withDerived(Derived.of("TLB kept across process switches", 0.5, "share", "tlb.flush/process/same-core")
+                .withNote("process switches flushed the TLB: partly"));
+        return Report.of(run, host, List.of(flagged, skipped, flush));
     }
 
     @Test

@@ -42,6 +42,9 @@ class ReportSchemaTest {
     void aReportWithEveryKindOfFieldValidates() throws Exception {
         JsonNode json = JsonReports.mapper().readTree(JsonReports.toJson(ReportJsonTest.fullReport()));
         assertEquals(List.of(), errors(json));
+        boolean figures = false;
+        for (JsonNode c : json.get("ladder").get("claims")) figures |= c.has("figures") && c.get("verdict").asText().equals("mixed");
+        assertTrue(figures, "the report has a claim with figures and the verdict mixed");
     }
 
     @Test

@@ -91,7 +91,7 @@ public record Comparison(Report base, Report next, double threshold, List<HostDi
     }
 
     private static String whyNot(CaseResult b, CaseResult n) {
-        if (ReportView.isDerived(b)) return "a derived figure: compared through the cases it derives from";
+        if (ReportView.isLegacyDerivedCase(b)) return "a derived figure: compared through the cases it derives from";
         for (var side : List.of(Map.entry("BASE", b), Map.entry("NEW", n))) {
             CaseResult c = side.getValue();
             if (c.status() == Status.SKIPPED || c.status() == Status.FAILED) return c.status().label() + " in " + side.getKey();

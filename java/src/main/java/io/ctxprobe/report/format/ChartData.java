@@ -103,7 +103,7 @@ public final class ChartData {
         List<String> keys = new ArrayList<>();
         for (Report rep : reports) {
             for (CaseResult c : rep.results()) {
-                if (select.test(c) && ReportView.measured(c) && !ReportView.isDerived(c) && !keys.contains(c.key())) keys.add(c.key());
+                if (select.test(c) && ReportView.measured(c) && !ReportView.isLegacyDerivedCase(c) && !keys.contains(c.key())) keys.add(c.key());
             }
         }
         double scale = axis == Axis.TIME_NS ? Double.NaN : 1; // NaN: scale each case by its own unit
@@ -166,13 +166,13 @@ public final class ChartData {
                     byKind.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>())
                             .computeIfAbsent(prefix + m.group(2), s -> new ArrayList<>())
                             .add(new XY(c.key(), Double.parseDouble(m.group(3)), c.stats().median()));
-                } else if (c.caseId().matches("[A-Za-z0-9-]+/reach/l\\d")) {
-                    String kind = c.caseId().substring(0, c.caseId().indexOf('/'));
-                    String level = c.caseId().substring(c.caseId().lastIndexOf('/') + 1).toUpperCase(java.util.Locale.ROOT);
-                    List<Marker> list = markers.computeIfAbsent(kind, k -> new ArrayList<>());
-                    list.add(new Marker(c.stats().median(), prefix + level + " reach " + Fmt.count(c.stats().median()), "measured"));
-                    ReportView.cpuidEntries(c).ifPresent(v -> list.add(new Marker(v, prefix + "CPUID " + level + " " + Fmt.count(v), "cpuid")));
                 }
+            }
+            for (ReportView.TlbMark mark : ReportView.tlbMarks(reports.get(i))) {
+                List<Marker> list = markers.computeIfAbsent(mark.kind(), k -> new ArrayList<>());
+                String level = "L" + mark.level();
+                list.add(mark.cpuid() ? new Marker(mark.pages(), prefix + "CPUID " + level + " " + Fmt.count(mark.pages()), "cpuid")
+                        : new Marker(mark.pages(), prefix + level + " reach " + Fmt.count(mark.pages()), "measured"));
             }
         }
         List<Curve> curves = new ArrayList<>();

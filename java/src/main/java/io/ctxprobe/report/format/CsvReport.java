@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.ctxprobe.measure.Stats;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Derived;
 import io.ctxprobe.report.Report;
 
 import java.io.UncheckedIOException;
@@ -18,7 +19,9 @@ import java.util.Set;
 /**
  * The CSV report, for spreadsheets and pandas: one row per case, flat columns, a header line.
  * Columns: host_key, hostname, run_start, probe, case, status, reason, unit, median, p5, p95, min,
- * max, mean, mad, n, derived (yes for a figure computed from other cases), then one
+ * max, mean, mad, n, derived (the case's derived figures, "label=value unit" joined by "; ": a point
+ * "net of the mechanism=812.5 ns/switch", an interval "L1 reach=64..68 pages" with an open end empty
+ * "..68", both "12.0 in 10.5..13.1"; a reference after " vs " as "label=value: verdict"), then one
  * {@code param:<name>} column per parameter any case has, then one {@code <event>/op} column per
  * kernel count (per operation, summed over the case's tasks). Absent values are empty cells, never
  * zero. Several reports give one file; host_key and run_start tell their rows apart.
@@ -81,9 +84,24 @@ public final class CsvReport {
             row.put("mad", s.mad());
             row.put("n", s.n());
         }
-        row.put("derived", ReportView.isDerived(c) ? "yes" : "no");
+        row.put("derived", c.derivedOrEmpty().isEmpty() ? null
+                : String.join("; ", c.derivedOrEmpty().stream().map(CsvReport::derived).toList()));
         c.params().forEach((k, v) -> row.put("param:" + k, v));
         ReportView.countersPerOp(c).forEach((e, v) -> row.put(e + "/op", Double.isFinite(v) ? v : null));
         return row;
+    }
+
+    /** "label=value unit", full precision (see the class comment). */
+    static String derived(Derived d) {
+        String interval = d.low() == null && d.high() == null ? ""
+                : (d.low() == null ? "" : plain(d.low())) + ".." + (d.high() == null ? "" : plain(d.high()));
+        String v = d.value() == null ? interval : plain(d.value()) + (interval.isEmpty() ? "" : " in " + interval);
+        Derived.Reference r = d.reference();
+        return d.label() + "=" + v + " " + d.unit() + (r == null ? ""
+                : " vs " + r.label() + "=" + plain(r.value()) + (r.verdict() == null ? "" : ": " + r.verdict()));
+    }
+
+    private static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
     }
 }

@@ -29,7 +29,7 @@ final class HtmlCaseTable {
             header(out, List.of("median", "p5", "p95"), "num");
             header(out, List.of("unit"), "text");
             header(out, List.of("n", "switches/op"), "num");
-            header(out, List.of("reason, notes"), "text");
+            header(out, List.of("derived", "reason, notes"), "text");
             out.append("</tr></thead><tbody>\n");
             for (CaseResult c : reports.getFirst().results()) single(out, c);
         } else {
@@ -73,6 +73,10 @@ final class HtmlCaseTable {
         } else {
             out.append("<td data-v=\"\">–</td>");
         }
+        String derived = ReportView.derivedText(c);
+        out.append("<td class=\"derived\" data-v=\"").append(html(derived)).append("\">")
+                .append(html(String.join("\n", c.derivedOrEmpty().stream().map(ReportView::derivedText).toList())).replace("\n", "<br>"))
+                .append("</td>");
         List<String> lines = new ArrayList<>();
         if (c.reason() != null) lines.add(c.reason());
         lines.addAll(c.notes());

@@ -132,6 +132,8 @@ public final class HtmlReport {
                 String verdict = claim.verdict().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
                 out.append("<td><span class=\"verdict ").append(claim.verdict().name().toLowerCase(java.util.Locale.ROOT))
                         .append("\">").append(html(verdict)).append("</span><br><small>").append(html(claim.evidence()))
+                        .append(claim.figures() == null ? "" : "<br>" + html(String.join("; ",
+                                claim.figures().stream().map(ReportView::derivedText).toList())))
                         .append("</small></td>");
             }
             out.append("</tr>\n");

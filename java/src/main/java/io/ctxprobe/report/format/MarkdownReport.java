@@ -60,18 +60,23 @@ public final class MarkdownReport {
         for (CostLadder.Claim c : ladder.claims()) {
             out.append("- **").append(verdict(c.verdict())).append("** — ").append(md(c.claim())).append("  " + NL + "  _")
                     .append(md(c.evidence())).append('_' + NL);
+            if (c.figures() != null) {
+                out.append("  figures: ").append(md(String.join("; ", c.figures().stream().map(ReportView::derivedText).toList())))
+                        .append(NL);
+            }
         }
         out.append(NL).append(attention(List.of(r), List.of(""))).append("### Results by probe" + NL + NL);
         Map<String, List<CaseResult>> byProbe = new LinkedHashMap<>();
         r.results().forEach(c -> byProbe.computeIfAbsent(c.probe(), p -> new ArrayList<>()).add(c));
         byProbe.forEach((probe, cases) -> {
             out.append("<details><summary><b>").append(probe).append("</b> — ").append(counts(cases)).append("</summary>" + NL + NL)
-                    .append("| case | status | median | p5–p95 | unit | switches/op |" + NL + "|---|---|---:|---:|---|---:|" + NL);
+                    .append("| case | status | median | p5–p95 | unit | switches/op | derived |" + NL + "|---|---|---:|---:|---|---:|---|" + NL);
             for (CaseResult c : cases) {
                 out.append("| ").append(md(c.caseId())).append(" | ").append(c.status().label()).append(" | ")
                         .append(c.stats() != null ? Fmt.num(c.stats().median()) : "–").append(" | ")
                         .append(c.stats() != null ? Fmt.num(c.stats().p5()) + "–" + Fmt.num(c.stats().p95()) : "–").append(" | ")
-                        .append(md(c.unit())).append(" | ").append(switches(c)).append(" |" + NL);
+                        .append(md(c.unit())).append(" | ").append(switches(c)).append(" | ")
+                        .append(c.derivedOrEmpty().isEmpty() ? "" : md(ReportView.derivedText(c))).append(" |" + NL);
             }
             out.append(NL + "</details>" + NL + NL);
         });

@@ -5,6 +5,7 @@ import io.ctxprobe.host.Summary;
 import io.ctxprobe.measure.Counter;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CostLadder;
+import io.ctxprobe.report.Derived;
 import io.ctxprobe.report.Report;
 import io.ctxprobe.report.RunInfo;
 import io.ctxprobe.report.Status;
@@ -22,14 +23,11 @@ import java.util.regex.Pattern;
 
 /**
  * What the file formats read from a report, each in one place: the host line, the ladder and the
- * claims, whether a case is a derived figure, the CPUID figure beside a TLB reach, the counters per
- * operation. Today several of these are recomputed from the cases or read from notes; when the
- * report carries them as typed sections, only these accessors change, not the CSV, Markdown and
- * HTML writers.
+ * claims, the derived figures as text, the located TLB steps and CPUID's figures beside them, the
+ * counters per operation. The ladder is recomputed from the cases (any report can be re-laddered);
+ * everything else is read from the cases' typed fields, never from notes.
  */
 public final class ReportView {
-
-    private static final Pattern CPUID_ENTRIES = Pattern.compile("CPUID says (\\d+)");
 
     private ReportView() {}
 
@@ -38,8 +36,13 @@ public final class ReportView {
         return CostLadder.of(report.results());
     }
 
-    /** A figure computed from other cases (a reach, a per-page cost), not a measured loop. */
-    public static boolean isDerived(CaseResult r) {
+    /**
+     * A figure stored as a case of its own by reports written before derived figures were typed
+     * ({@code /1}, and early {@code /2} tlb.reach and tlb.flush cases with the param {@code derived}):
+     * no measurement, so neither compared nor charted. Current reports carry such figures as
+     * {@link CaseResult#derived()} on the case they describe.
+     */
+    public static boolean isLegacyDerivedCase(CaseResult r) {
         return r.params().containsKey("derived");
     }
 
@@ -48,13 +51,52 @@ public final class ReportView {
         return r.stats() != null && (r.status() == Status.OK || r.status() == Status.FLAGGED);
     }
 
-    /** The CPUID entry count a tlb.reach "reach/l1|l2" case compares itself with, where its notes name it. */
-    public static OptionalDouble cpuidEntries(CaseResult reach) {
-        for (String note : reach.notes()) {
-            Matcher m = CPUID_ENTRIES.matcher(note);
-            if (m.find()) return OptionalDouble.of(Double.parseDouble(m.group(1)));
+    /** A point on a TLB curve marked where a step was located or where CPUID puts it. */
+    public record TlbMark(String kind, int level, double pages, boolean cpuid) {}
+
+    /**
+     * tlb.reach's located steps and CPUID's figures, per page kind ("4k", "thp", ...): each "L1/L2
+     * reach" derived figure at its point value, else the lower end of its interval (the last N at the
+     * plateau; the upper end where only that is known), and its reference's entry count.
+     */
+    public static List<TlbMark> tlbMarks(Report report) {
+        List<TlbMark> out = new ArrayList<>();
+        for (CaseResult c : report.results()) {
+            if (!c.probe().equals("tlb.reach") || c.caseId().indexOf('/') < 0) continue;
+            String kind = c.caseId().substring(0, c.caseId().indexOf('/'));
+            for (Derived d : c.derivedOrEmpty()) {
+                Matcher m = REACH_LABEL.matcher(d.label());
+                if (!m.matches()) continue;
+                int level = Integer.parseInt(m.group(1));
+                Double at = d.value() != null ? d.value() : d.low() != null ? d.low() : d.high();
+                out.add(new TlbMark(kind, level, at, false));
+                cpuidEntries(d).ifPresent(v -> out.add(new TlbMark(kind, level, v, true)));
+            }
         }
-        return OptionalDouble.empty();
+        return out;
+    }
+
+    private static final Pattern REACH_LABEL = Pattern.compile("L(\\d) reach");
+
+    /** The CPUID entry count a tlb.reach "L1/L2 reach" figure is checked against, where it has one. */
+    public static OptionalDouble cpuidEntries(Derived reach) {
+        return reach.reference() == null ? OptionalDouble.empty() : OptionalDouble.of(reach.reference().value());
+    }
+
+    /** The derived figures as "label value unit" ("L1 reach 64-68 pages"), joined by "; ". */
+    public static String derivedText(CaseResult r) {
+        return String.join("; ", r.derivedOrEmpty().stream().map(ReportView::derivedText).toList());
+    }
+
+    /** "L1 reach 64-68 pages", "net of the mechanism 812 ns/switch", "walk penalty 38.5 ns/miss (CPUID 72: agrees)". */
+    public static String derivedText(Derived d) {
+        String v;
+        if (d.low() == null && d.high() == null) v = Fmt.num(d.value());
+        else v = (d.value() != null ? Fmt.num(d.value()) + " in " : "") + (d.low() == null ? "<" : Fmt.num(d.low()))
+                + (d.low() != null && d.high() != null ? "-" : "") + (d.high() == null ? "+" : Fmt.num(d.high()));
+        String ref = d.reference() == null ? "" : " (" + d.reference().label() + " " + Fmt.num(d.reference().value())
+                + (d.reference().verdict() == null ? "" : ": " + d.reference().verdict()) + ")";
+        return d.label() + " " + v + " " + d.unit() + ref;
     }
 
     /**

@@ -11,6 +11,7 @@ import io.ctxprobe.probe.ProbeUnavailableException;
 import io.ctxprobe.probes.measurement.Cases;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+import io.ctxprobe.report.Derived;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -136,16 +137,23 @@ public final class FiberPreemptProbe implements Probe {
                         Counter.of("involuntary-switches", "fibers' thread", r.threadInvoluntary(), switches, SOURCE)));
     }
 
-    /** "Preempting a fiber from user space costs about Z us (a signal round trip), a cooperative yield W ns". */
+    /**
+     * The figures of the claim "preempting a fiber from user space costs ≈ Z µs (a signal round trip), a
+     * cooperative yield W ns" (the cost ladder's claims read them by these labels on {@code signal/100us}).
+     */
+    static final String PREEMPTION = "preemption by a timer signal";
+    static final String YIELD = "cooperative yield";
+    static final String OVER_YIELD = "preemption over yield";
+
     private static void claim(CaseResultBuilder b, double[] signalNs, double[] yieldNs) {
         double z = Percentiles.of(signalNs, 50), w = Percentiles.of(yieldNs, 50);
-        b.param("claim", "preempting a fiber from user space costs ≈ " + Percentiles.format(z / 1e3) + " µs (a signal round trip), "
-                + "a cooperative yield " + Percentiles.format(w) + " ns");
-        b.param("claim-value", z / 1e3);
-        b.param("claim-unit", "us");
-        b.param("claim-yield-ns", w);
-        b.param("claim-figures", String.format("signal/100us median %s ns over %d preemptions; yield/100us median %s ns over %d yields; x%s",
-                Percentiles.format(z), signalNs.length, Percentiles.format(w), yieldNs.length, Percentiles.format(z / w)));
+        String signal = ID + "/signal/100us", yield = ID + "/yield/100us";
+        b.derived(Derived.of(PREEMPTION, z / 1e3, "us", signal).withNote(String.format(
+                "signal/100us median %s ns over %d preemptions: timer interrupt, signal delivery, the handler's switch, sigreturn",
+                Percentiles.format(z), signalNs.length)));
+        b.derived(Derived.of(YIELD, w, "ns", yield).withNote(String.format("yield/100us median %s ns over %d yields",
+                Percentiles.format(w), yieldNs.length)));
+        if (w > 0) b.derived(Derived.of(OVER_YIELD, z / w, "ratio", signal, yield));
     }
 
     private CaseResult registers(ProbeContext ctx, int cpu) {

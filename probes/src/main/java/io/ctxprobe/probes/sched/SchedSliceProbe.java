@@ -12,6 +12,7 @@ import io.ctxprobe.probe.ProbeUnavailableException;
 import io.ctxprobe.probes.measurement.Cases;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+import io.ctxprobe.report.Derived;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,13 +189,16 @@ public final class SchedSliceProbe implements Probe {
         }
     }
 
-    /** "The kernel preempts a busy thread after about X ms here", with the figures it rests on. */
+    /**
+     * The figure of the claim "the kernel preempts a busy thread after ≈ X ms here" (the cost ladder's
+     * claims read it by this label on {@code sched.slice/threads/default}), with what it rests on.
+     */
+    static final String SLICE = "time slice of a busy thread";
+
     private static void claim(CaseResultBuilder b, double[] ms, int turns) {
         double median = Percentiles.of(ms, 50);
-        b.param("claim", "the kernel preempts a busy thread after ≈ " + Percentiles.format(median) + " ms here");
-        b.param("claim-value", median);
-        b.param("claim-unit", "ms");
-        b.param("claim-figures", String.format("median %s ms, p5-p95 %s-%s ms over %d turns of two nice-0 threads on one CPU",
-                Percentiles.format(median), Percentiles.format(Percentiles.of(ms, 5)), Percentiles.format(Percentiles.of(ms, 95)), turns));
+        b.derived(Derived.of(SLICE, median, "ms", ID + "/threads/default").withNote(String.format(
+                "median %s ms, p5-p95 %s-%s ms over %d turns of two nice-0 threads on one CPU", Percentiles.format(median),
+                Percentiles.format(Percentiles.of(ms, 5)), Percentiles.format(Percentiles.of(ms, 95)), turns)));
     }
 }

@@ -10,6 +10,7 @@ import io.ctxprobe.probe.ProbeUnavailableException;
 import io.ctxprobe.probes.measurement.Cases;
 import io.ctxprobe.report.CaseResult;
 import io.ctxprobe.report.CaseResultBuilder;
+import io.ctxprobe.report.Derived;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -157,13 +158,16 @@ public final class SchedWakeupProbe implements Probe {
         }
     }
 
-    /** "A woken thread waits about Y us behind a busy one", with its figures. */
+    /**
+     * The figure of the claim "a woken thread waits ≈ Y µs behind a busy one" (the cost ladder's claims
+     * read it by this label on {@code sched.wakeup/futex/busy}), with what it rests on.
+     */
+    static final String WAIT = "wake-up wait behind a busy thread";
+
     private static void claim(CaseResultBuilder b, double[] ns, long served) {
         double median = Percentiles.of(ns, 50) / 1e3;
-        b.param("claim", "a woken thread waits ≈ " + Percentiles.format(median) + " µs behind a busy one");
-        b.param("claim-value", median);
-        b.param("claim-unit", "us");
-        b.param("claim-figures", String.format("futex wake-up to run on a CPU busy with a SCHED_OTHER hog: median %s us, p99 %s us over %d wake-ups",
-                Percentiles.format(median), Percentiles.format(Percentiles.of(ns, 99) / 1e3), served));
+        b.derived(Derived.of(WAIT, median, "us", ID + "/futex/busy").withNote(String.format(
+                "futex wake-up to run on a CPU busy with a SCHED_OTHER hog: median %s us, p99 %s us over %d wake-ups",
+                Percentiles.format(median), Percentiles.format(Percentiles.of(ns, 99) / 1e3), served)));
     }
 }

@@ -39,7 +39,9 @@ import java.util.Map;
  * ({@code sched:sched_switch}, same filter): a thread ping-pong and a process ping-pong on one CPU,
  * the process pair across CPUs, a fiber switch and a null system call. The same events are sampled
  * with their raw fields (decoded by the format file's offsets) for the split by reason and pages. The
- * {@code verdict} case answers the seed's claim for this host ({@link TlbFlushVerdict}).
+ * seed's claim for this host ({@link TlbFlushVerdict}) is answered on the {@code process/same-core}
+ * case: derived figures "TLB kept across process switches" (its note: the verdict sentence) and
+ * "full TLB flushes among process switches", and the param {@code process_switch_flushed_tlb}.
  */
 public final class TlbFlushProbe implements Probe {
 
@@ -102,8 +104,7 @@ public final class TlbFlushProbe implements Probe {
                         runFibers(warmup, batches, fiberOps(ctx))));
         results.add(inThreadCase(ctx, formats, "null-syscall", same.first(), "ns/call", 1,
                 "raw syscall(SYS_getppid) in a loop", (warmup, batches) -> runSyscalls(warmup, batches, syscallOps(ctx))));
-        results.add(verdict(tallies));
-        return results;
+        return withVerdict(results, tallies);
     }
 
     /** One ping-pong under the tracepoints; {@code tallies} gets its tally by case id. */
@@ -245,20 +246,23 @@ public final class TlbFlushProbe implements Probe {
         }
     }
 
-    /** The verdict from the same-CPU process case, the thread case beside it. */
-    static CaseResult verdict(Map<String, FlushTally> tallies) {
+    /**
+     * The verdict from the same-CPU process case (the thread case beside it), set on that case as
+     * derived figures; no figure when that case did not run (its own skip or failure says why).
+     */
+    static List<CaseResult> withVerdict(List<CaseResult> results, Map<String, FlushTally> tallies) {
         FlushTally process = tallies.get("process/same-core");
-        if (process == null) {
-            return CaseResult.skipped(ID, "verdict", Map.of(), "share", "the same-CPU process ping-pong did not run: no verdict");
-        }
+        if (process == null) return results;
         TlbFlushVerdict v = TlbFlushVerdict.of(process, tallies.get("thread/same-core"));
-        CaseResultBuilder b = new CaseResultBuilder(ID, "verdict", "share").params(v.params())
-                .param("derived", "process/same-core and thread/same-core")
-                .valuesInUnit(new BatchPlan(0, 1, 1), new double[] {v.fullShare()}, null)
-                .note(v.text())
-                .note("value: the share of process switches that flushed the TLB (tlb_flush reason 0 with pages -1)");
-        if (!process.addsUp()) b.flag("the process case's split does not add up (lost records or a count mismatch)");
-        return b.build();
+        List<CaseResult> out = new ArrayList<>(results);
+        for (int i = 0; i < out.size(); i++) {
+            CaseResult r = out.get(i);
+            if (!r.caseId().equals("process/same-core") || r.stats() == null) continue;
+            r = v.on(r, tallies.containsKey("thread/same-core"));
+            if (!process.addsUp()) r = r.withNote("the verdict's split does not add up (lost records or a count mismatch)");
+            out.set(i, r);
+        }
+        return out;
     }
 
     private static String joined(int[] cpus) {

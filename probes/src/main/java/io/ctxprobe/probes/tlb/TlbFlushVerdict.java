@@ -1,6 +1,7 @@
 package io.ctxprobe.probes.tlb;
 
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Derived;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -11,8 +12,9 @@ import java.util.Optional;
  * The seed's claim — a process switch changes the address space and so flushes an untagged TLB,
  * notably on x86, while a thread switch leaves it valid — answered for this host by the kernel's own
  * tlb_flush events on a same-CPU process ping-pong (and the thread one beside it). Typed, so that
- * the report and the cost ladder's claims read the same figures: the case {@code tlb.flush/verdict}
- * carries them as params ({@link #params()}), and {@link #from(CaseResult)} reads them back.
+ * the report and the cost ladder's claims read the same figures: the {@code process/same-core} case
+ * carries them ({@link #on}: the answer as a param, the kept and full shares as derived figures, the
+ * sentence as the kept share's note), and {@link #from(CaseResult)} reads them back.
  *
  * @param answer            whether process switches flushed the TLB
  * @param keptShare         task-switch events with pages 0 (TLB kept) over all task-switch events
@@ -62,37 +64,51 @@ public record TlbFlushVerdict(Answer answer, double keptShare, double fullShare,
         return head + body + thread;
     }
 
-    /** The figures as params of the verdict case (keys stable: the ladder reads them). */
+    /** Derived labels on the {@code process/same-core} case (stable: the cost ladder's claim reads them). */
+    public static final String KEPT = "TLB kept across process switches";
+    public static final String FULL = "full TLB flushes among process switches";
+    /** Params on the {@code process/same-core} case (stable: the ladder reads them). */
+    public static final String ANSWER_PARAM = "process_switch_flushed_tlb";
+    public static final String THREAD_PARAM = "thread_events_per_switch";
+
+    /** The params the verdict adds to the {@code process/same-core} case. */
     public Map<String, String> params() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("claim", "a process switch flushes the TLB; a thread switch leaves it valid");
-        p.put("process_switch_flushed_tlb", answer.word());
-        p.put("kept_share", share(keptShare));
-        p.put("full_flush_share", share(fullShare));
-        p.put("process_events_per_switch", FlushTally.fmt(processPerSwitch));
-        p.put("thread_events_per_switch", FlushTally.fmt(threadPerSwitch));
-        p.put("verdict", text());
+        p.put(ANSWER_PARAM, answer.word());
+        p.put(THREAD_PARAM, FlushTally.fmt(threadPerSwitch));
         return p;
     }
 
-    /** Reads a {@code tlb.flush/verdict} case back; empty for any other case or a skipped one. */
+    /**
+     * The {@code process/same-core} case with the verdict on it: its params, and the kept and full
+     * shares as derived figures (from that case and, where it ran, {@code thread/same-core}); the
+     * verdict sentence is the kept share's note. A share the kept/full split cannot give is not added.
+     */
+    public CaseResult on(CaseResult process, boolean threadRan) {
+        String[] from = threadRan ? new String[] {process.key(), TlbFlushProbe.ID + "/thread/same-core"}
+                : new String[] {process.key()};
+        CaseResult r = process.withParams(params());
+        if (Double.isFinite(keptShare)) r = r.withDerived(Derived.of(KEPT, keptShare, "share", from).withNote(text()));
+        if (Double.isFinite(fullShare)) r = r.withDerived(Derived.of(FULL, fullShare, "share", from)
+                .withNote("task-switch tlb_flush events with pages -1 over all task-switch events of the process switches"));
+        return r;
+    }
+
+    /** Reads the verdict back from a {@code tlb.flush/process/same-core} case; empty for any other case or a skipped one. */
     public static Optional<TlbFlushVerdict> from(CaseResult r) {
-        if (!TlbFlushProbe.ID.equals(r.probe()) || !"verdict".equals(r.caseId())) return Optional.empty();
-        String a = r.params().get("process_switch_flushed_tlb");
+        if (!TlbFlushProbe.ID.equals(r.probe()) || !"process/same-core".equals(r.caseId()) || r.stats() == null) {
+            return Optional.empty();
+        }
+        String a = r.params().get(ANSWER_PARAM);
         if (a == null) return Optional.empty();
         return Optional.of(new TlbFlushVerdict(Answer.valueOf(a.toUpperCase(Locale.ROOT).replace(' ', '_')),
-                num(r, "kept_share"), num(r, "full_flush_share"), num(r, "process_events_per_switch"),
-                num(r, "thread_events_per_switch")));
+                r.derived(KEPT).map(Derived::value).orElse(Double.NaN), r.derived(FULL).map(Derived::value).orElse(Double.NaN),
+                r.stats().median(), num(r, THREAD_PARAM)));
     }
 
     private static double num(CaseResult r, String key) {
         String v = r.params().get(key);
-        return v == null || v.equals("n/a") ? Double.NaN : Double.parseDouble(v);
-    }
-
-    /** A share with five decimals (0.99988), "n/a" when there is none: precise enough to read back. */
-    static String share(double v) {
-        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.5f", v);
+        return v == null || v.equals("n/a") || v.equals("-") ? Double.NaN : Double.parseDouble(v);
     }
 
     static String pct(double share) {

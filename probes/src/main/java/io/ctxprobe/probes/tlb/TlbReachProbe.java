@@ -28,9 +28,10 @@ import java.util.TreeMap;
  * one per 4 KiB page (sparse) against the same N lines packed into N/64 pages (the cache control).
  * {@code sparse - packed} is the TLB's share; where it steps up, a TLB level ran out. After the
  * coarse sweep the probe measures the points {@link TlbStepLocator} asks for until each step is
- * located (L1 within 4 pages, each boundary of a gradual L2 within 5% of its N); the derived L1 and
- * L2 reach (intervals, with their evidence) and the page-walk penalty come from the curve only
- * ({@link TlbReachReport}), with CPUID's figure set beside them as a verdict, never as the answer. The same sparse chase on transparent huge pages and on
+ * located (L1 within 4 pages, each boundary of a gradual L2 within 5% of its N); the L1 and L2 reach
+ * (intervals, with their evidence) and the page-walk penalty come from the curve only, as derived
+ * figures on the sparse cases that confirmed each step ({@link TlbReachReport}), with CPUID's figure
+ * set beside them as a reference with a verdict, never as the answer. The same sparse chase on transparent huge pages and on
  * hugetlbfs pages shows whether huge pages enlarge the reach on this host. Unit: ns per load.
  */
 public final class TlbReachProbe implements Probe {
@@ -177,7 +178,7 @@ public final class TlbReachProbe implements Probe {
 
     /**
      * After the coarse sweep: the points {@link TlbStepLocator} asks for, until every step is located
-     * (or a point fails), then the layout's cases and its derived ones. The packed control is measured
+     * (or a point fails), then the layout's cases with their derived figures. The packed control is measured
      * at a refined N only when this layout needs one more packed measurement there than exist.
      */
     private static TlbReachReport refineAndReport(ProbeContext ctx, String prefix, long[] pages, Series sparse, Series packed,
@@ -197,12 +198,11 @@ public final class TlbReachProbe implements Probe {
                 break;
             }
         }
-        out.addAll(sparse.results);
-        out.addAll(packed.results.subList(packedBefore, packed.results.size()));
         List<TlbStepLocator.Sample> samples = samples(sparse, packed);
         TlbReachReport report = new TlbReachReport(ID, prefix, TlbStepLocator.coarseCurve(pages, samples),
                 TlbStepLocator.levels(pages, samples, refine), stopped);
-        out.addAll(report.cases(ctx.host(), base));
+        out.addAll(report.attach(sparse.results, ctx.host(), base));
+        out.addAll(packed.results.subList(packedBefore, packed.results.size()));
         return report;
     }
 

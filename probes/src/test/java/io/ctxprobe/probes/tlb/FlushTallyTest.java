@@ -98,13 +98,17 @@ class FlushTallyTest {
         TlbFlushVerdict v = TlbFlushVerdict.of(t, null);
         assertEquals(TlbFlushVerdict.Answer.YES, v.answer());
         assertTrue(v.text().contains("yes — 99.9% of them were full flushes"), v.text());
-        CaseResult r = new CaseResultBuilder(TlbFlushProbe.ID, "verdict", "share").params(v.params())
-                .valuesInUnit(new BatchPlan(0, 1, 1), new double[] {v.fullShare()}, null).build();
+        CaseResult measured = new CaseResultBuilder(TlbFlushProbe.ID, "process/same-core", "events/switch")
+                .valuesInUnit(new BatchPlan(0, 1, 1), new double[] {t.perHandoff()}, null).build();
+        CaseResult r = v.on(measured, false);
+        assertEquals(v.fullShare(), r.derived(TlbFlushVerdict.FULL).orElseThrow().value(), 1e-12);
+        assertEquals(v.text(), r.derived(TlbFlushVerdict.KEPT).orElseThrow().note(), "the verdict sentence is the kept share's note");
+        assertEquals(List.of("tlb.flush/process/same-core"), r.derived(TlbFlushVerdict.KEPT).orElseThrow().from());
         TlbFlushVerdict back = TlbFlushVerdict.from(r).orElseThrow();
         assertEquals(v.answer(), back.answer());
         assertEquals(v.fullShare(), back.fullShare(), 1e-3);
         assertTrue(Double.isNaN(back.threadPerSwitch()));
-        assertTrue(TlbFlushVerdict.from(CaseResult.skipped(TlbFlushProbe.ID, "verdict", null, "share", "no")).isEmpty());
+        assertTrue(TlbFlushVerdict.from(CaseResult.skipped(TlbFlushProbe.ID, "process/same-core", null, "events/switch", "no")).isEmpty());
     }
 
     @Test

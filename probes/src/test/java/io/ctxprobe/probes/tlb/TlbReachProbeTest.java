@@ -7,6 +7,7 @@ import io.ctxprobe.linux.NativeTlb;
 import io.ctxprobe.probe.Placement;
 import io.ctxprobe.probe.ProbeContext;
 import io.ctxprobe.report.CaseResult;
+import io.ctxprobe.report.Derived;
 import io.ctxprobe.report.Status;
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +48,19 @@ class TlbReachProbeTest {
         assertTrue(twice, "sparse exceeds packed by more than 2x at some N");
         assertTrue(results.stream().anyMatch(r -> r.params().containsKey("refinement")), "the refinement measured points");
 
-        CaseResult l1 = TestContexts.find(results, "4k/reach/l1");
-        assertEquals(Status.OK, l1.status(), () -> "L1 reach: " + l1.reason() + " " + l1.params());
-        long lower = Long.parseLong(l1.params().get("rise.lower"));
-        long upper = Long.parseLong(l1.params().get("rise.upper"));
-        assertEquals(lower, (long) l1.stats().median(), "the reach is the last N at the plateau");
+        assertTrue(results.stream().noneMatch(r -> r.caseId().contains("/reach/") || r.caseId().endsWith("walk-penalty")),
+                "derived figures are no cases of their own");
+        List<CaseResult> withL1 = results.stream().filter(r -> r.caseId().startsWith("4k/") && r.derived(TlbReachReport.L1_REACH).isPresent()).toList();
+        assertEquals(1, withL1.size(), "one 4 KiB case carries the L1 reach");
+        CaseResult l1 = withL1.getFirst();
+        Derived reach = l1.derived(TlbReachReport.L1_REACH).orElseThrow();
+        assertEquals("pages", reach.unit());
+        long lower = reach.low().longValue();
+        long upper = reach.high().longValue();
+        assertEquals(String.valueOf(upper), l1.params().get("pages"), "set on the sparse point that confirmed the step");
+        assertTrue(l1.caseId().startsWith("4k/sparse/"), l1.caseId());
+        assertEquals(String.valueOf(lower), l1.params().get("l1.rise.lower"), "the evidence is kept");
+        assertTrue(reach.from().contains("tlb.reach/4k/sparse/" + upper), reach.from().toString());
         assertTrue(upper - lower <= 4 && upper > lower, "located within 4 pages: " + lower + ".." + upper);
 
         // the project's own fine chase through the native library, every 4 pages over the L1 range, same rule
@@ -70,7 +79,9 @@ class TlbReachProbeTest {
         Optional<Fact> cpuid = TlbHostFacts.cpuidDataTlb(ctx.host(), 1);
         if (cpuid.isPresent() && TlbHostFacts.entries(cpuid.get()) != null) {
             int entries = TlbHostFacts.entries(cpuid.get());
-            String verdict = l1.params().get("cpuid.verdict");
+            assertNotNull(reach.reference(), "the figure carries CPUID's as its reference");
+            assertEquals(entries, reach.reference().value());
+            String verdict = reach.reference().verdict();
             assertTrue(verdict.equals("agrees") || verdict.startsWith("disagrees by "), verdict);
             assertTrue(l1.notes().stream().anyMatch(t -> t.contains("CPUID says " + entries)), "the note sets CPUID beside it");
         }
