@@ -46,8 +46,19 @@ pass=$((pass + 1)); echo "test-pod-scripts: ok: a run past its deadline: its par
 
 "${pod[@]}" fleet/k8s/entrypoint.sh 'thread.*' 'process.*' --quick > "$work/out3" 2> "$work/err3" &
 sh_pid=$!
-# SIGTERM once the run is measuring: its first console line comes after its signal handling is set up.
-for _ in $(seq 600); do grep -q '^ctxprobe: .*CPUs usable' "$work/err3" 2>/dev/null && break; sleep 0.2; done
+# SIGTERM once the run is measuring: its runner thread ("ctxprobe-runner") exists only after the
+# signal handling is set up. (Its start line is printed only to a terminal, so the console says nothing.)
+measuring() {
+  local comm pid
+  for comm in /proc/[0-9]*/task/*/comm; do
+    [ "$(cat "$comm" 2>/dev/null)" = ctxprobe-runner ] || continue
+    pid=${comm#/proc/}; pid=${pid%%/*}
+    tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$work" && return 0
+  done
+  return 1
+}
+for _ in $(seq 600); do measuring && break; sleep 0.2; done
+measuring || fail "a pod deleted (SIGTERM): the run never started measuring"
 sleep 2
 kill -TERM "$sh_pid"
 rc=0; wait "$sh_pid" || rc=$?
