@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Facts on any host: every case is measured or skipped with its reason (futex needs two CPUs, FIFO a
  * permission); latencies are never negative; with a hog on the sleeper's CPU, the hog's involuntary
- * switches are at least the wake-ups served there wherever no third task took the CPU; nothing left.
+ * switches are at least the wake-ups served there, less the few that third tasks' (< 2%) share of the CPU
+ * can take, wherever no more than that went to third tasks; nothing left.
  */
 class SchedWakeupProbeTest {
 
@@ -56,7 +57,9 @@ class SchedWakeupProbeTest {
                     .mapToLong(Counter::total).sum();
             double third = Double.parseDouble(r.params().get("third-task-share-pct"));
             if (third <= 100 * SchedWakeupProbe.MAX_THIRD_SHARE) {
-                assertTrue(hog >= r.samples().size(), r.caseId() + ": hog " + hog + " < served " + r.samples().size());
+                long served = r.samples().size();
+                assertTrue(hog >= served - SchedWakeupProbe.allowedShortfall(served), r.caseId() + ": hog " + hog
+                        + " < served " + served + " - " + SchedWakeupProbe.allowedShortfall(served) + " (third tasks' share)");
             }
         }
     }
