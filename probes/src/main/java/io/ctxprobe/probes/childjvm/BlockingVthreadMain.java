@@ -1,10 +1,6 @@
 package io.ctxprobe.probes.childjvm;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ctxprobe.binding.Binding;
-import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.linux.Unistd;
-import io.ctxprobe.report.JsonReports;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -18,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -74,32 +68,16 @@ public final class BlockingVthreadMain {
                          int workers, long delayNs, List<CaseRun> cases) {}
 
     public static void main(String[] args) {
-        int status;
-        try {
-            Map<String, String> a = OneCarrierJvm.args(args);
-            long deadlineMs = Long.parseLong(OneCarrierJvm.need(a, "deadline-ms"));
-            OneCarrierJvm.startWatchdog("blocking vthread child", deadlineMs);   // before the pin: the watchdog keeps the JVM's original affinity
-            Binding binding = Binding.named(OneCarrierJvm.need(a, "binding"));
-            int cpu = Integer.parseInt(OneCarrierJvm.need(a, "cpu"));
-            binding.setAffinity(0, CpuSet.of(cpu));   // main, a platform thread; no virtual thread exists yet
-            int workers = Integer.parseInt(OneCarrierJvm.need(a, "workers"));
-            long delayNs = Long.parseLong(OneCarrierJvm.need(a, "delay-ns"));
-            int reps = Integer.parseInt(OneCarrierJvm.need(a, "reps"));
+        OneCarrierJvm.childMain("blocking vthread child", args, child -> {
+            int workers = Integer.parseInt(child.need("workers"));
+            long delayNs = Long.parseLong(child.need("delay-ns"));
+            int reps = Integer.parseInt(child.need("reps"));
             List<CaseRun> cases = new ArrayList<>();
             for (String c : CASES) cases.add(runCase(c, workers, delayNs, reps));
-            Report report = new Report(cpu, binding.name(), binding.gettid(),
+            return new Report(child.cpu(), child.binding().name(), child.binding().gettid(),
                     System.getProperty("jdk.virtualThreadScheduler.parallelism"),
                     System.getProperty("jdk.virtualThreadScheduler.maxPoolSize"), workers, delayNs, cases);
-            System.out.println(JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(report));
-            status = 0;
-        } catch (Throwable t) {
-            System.err.println("blocking vthread child: " + t);
-            t.printStackTrace();
-            status = 1;
-        }
-        System.out.flush();
-        System.exit(status);
+        });
     }
 
     static CaseRun runCase(String caseId, int workers, long delayNs, int reps) throws Exception {

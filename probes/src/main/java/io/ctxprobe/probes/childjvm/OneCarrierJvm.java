@@ -1,5 +1,8 @@
 package io.ctxprobe.probes.childjvm;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ctxprobe.binding.Binding;
+import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.linux.NativeLibrary;
 import io.ctxprobe.probe.Cleanup;
 import io.ctxprobe.probe.ProbeContext;
@@ -147,6 +150,47 @@ public final class OneCarrierJvm {
                 }
             }
         });
+    }
+
+    /** What every one-carrier child main starts from: its arguments, its binding, the CPU it is pinned to. */
+    record Child(Map<String, String> args, Binding binding, int cpu, long deadlineMs) {
+        String need(String name) {
+            return OneCarrierJvm.need(args, name);
+        }
+    }
+
+    /** A child main's work: the report it prints as its one JSON line. */
+    @FunctionalInterface
+    interface ChildBody {
+        Object run(Child child) throws Exception;
+    }
+
+    /**
+     * The whole life of a child main: parse "--name value" arguments, start the deadline watchdog
+     * (before the pin: it keeps the JVM's original affinity), pin the main thread (a platform thread,
+     * before any virtual thread exists), run {@code body}, print its report as one JSON line on stdout
+     * and exit 0; any failure goes to stderr with exit 1.
+     */
+    static void childMain(String what, String[] argv, ChildBody body) {
+        int status;
+        try {
+            Map<String, String> a = args(argv);
+            long deadlineMs = Long.parseLong(need(a, "deadline-ms"));
+            startWatchdog(what, deadlineMs);
+            Binding binding = Binding.named(need(a, "binding"));
+            int cpu = Integer.parseInt(need(a, "cpu"));
+            binding.setAffinity(0, CpuSet.of(cpu));
+            Object report = body.run(new Child(a, binding, cpu, deadlineMs));
+            System.out.println(JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(report));
+            status = 0;
+        } catch (Throwable t) {
+            System.err.println(what + ": " + t);
+            t.printStackTrace();
+            status = 1;
+        }
+        System.out.flush();
+        System.exit(status);
     }
 
     /** "--name value" pairs. */

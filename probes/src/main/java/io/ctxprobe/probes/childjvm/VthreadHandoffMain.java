@@ -1,16 +1,11 @@
 package io.ctxprobe.probes.childjvm;
 
 import io.ctxprobe.probes.switching.ParkHandoff;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ctxprobe.binding.Binding;
-import io.ctxprobe.linux.CpuSet;
 import io.ctxprobe.linux.Resource;
 import io.ctxprobe.probe.Cleanup;
-import io.ctxprobe.report.JsonReports;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -48,26 +43,9 @@ public final class VthreadHandoffMain {
                          List<CarrierSeen> carriers, long voluntarySwitches, long involuntarySwitches) {}
 
     public static void main(String[] args) {
-        int status;
-        try {
-            Map<String, String> a = OneCarrierJvm.args(args);
-            long deadlineMs = Long.parseLong(OneCarrierJvm.need(a, "deadline-ms"));
-            OneCarrierJvm.startWatchdog("vthread handoff child", deadlineMs);   // before the pin: the watchdog keeps the JVM's original affinity
-            Binding binding = Binding.named(OneCarrierJvm.need(a, "binding"));
-            int cpu = Integer.parseInt(OneCarrierJvm.need(a, "cpu"));
-            binding.setAffinity(0, CpuSet.of(cpu));   // main, a platform thread; no virtual thread exists yet
-            Report report = run(binding, cpu, Integer.parseInt(OneCarrierJvm.need(a, "warmup")), Integer.parseInt(OneCarrierJvm.need(a, "batches")),
-                    Long.parseLong(OneCarrierJvm.need(a, "target-batch-ns")), deadlineMs);
-            System.out.println(JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(report));
-            status = 0;
-        } catch (Throwable t) {
-            System.err.println("vthread handoff child: " + t);
-            t.printStackTrace();
-            status = 1;
-        }
-        System.out.flush();
-        System.exit(status);
+        OneCarrierJvm.childMain("vthread handoff child", args, child -> run(child.binding(), child.cpu(),
+                Integer.parseInt(child.need("warmup")), Integer.parseInt(child.need("batches")),
+                Long.parseLong(child.need("target-batch-ns")), child.deadlineMs()));
     }
 
     static Report run(Binding binding, int cpu, int warmup, int batches, long targetBatchNs, long deadlineMs) {

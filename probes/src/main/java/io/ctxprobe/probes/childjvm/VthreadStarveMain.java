@@ -1,13 +1,8 @@
 package io.ctxprobe.probes.childjvm;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ctxprobe.binding.Binding;
-import io.ctxprobe.linux.CpuSet;
-import io.ctxprobe.report.JsonReports;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,16 +38,9 @@ public final class VthreadStarveMain {
                          List<CaseRun> cases) {}
 
     public static void main(String[] args) {
-        int status;
-        try {
-            Map<String, String> a = OneCarrierJvm.args(args);
-            long deadlineMs = Long.parseLong(OneCarrierJvm.need(a, "deadline-ms"));
-            OneCarrierJvm.startWatchdog("vthread starve child", deadlineMs);   // before the pin: keeps the JVM's own affinity
-            Binding binding = Binding.named(OneCarrierJvm.need(a, "binding"));
-            int cpu = Integer.parseInt(OneCarrierJvm.need(a, "cpu"));
-            binding.setAffinity(0, CpuSet.of(cpu));   // main, a platform thread; no virtual thread exists yet
-            long spinNs = Long.parseLong(OneCarrierJvm.need(a, "spin-ns"));
-            int reps = Integer.parseInt(OneCarrierJvm.need(a, "reps"));
+        OneCarrierJvm.childMain("vthread starve child", args, child -> {
+            long spinNs = Long.parseLong(child.need("spin-ns"));
+            int reps = Integer.parseInt(child.need("reps"));
             List<CaseRun> cases = new ArrayList<>();
             for (String c : CASES) {
                 oneRun(c, Math.min(spinNs, 20_000_000L));   // warm-up: class loading, the JIT, the carrier's start
@@ -64,18 +52,10 @@ public final class VthreadStarveMain {
                 }
                 cases.add(new CaseRun(c, wait, spun));
             }
-            Report report = new Report(Runtime.version().toString(), System.getProperty("java.vm.name"), cpu,
+            return new Report(Runtime.version().toString(), System.getProperty("java.vm.name"), child.cpu(),
                     System.getProperty("jdk.virtualThreadScheduler.parallelism"),
                     System.getProperty("jdk.virtualThreadScheduler.maxPoolSize"), spinNs, cases);
-            System.out.println(JsonReports.mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-            status = 0;
-        } catch (Throwable t) {
-            System.err.println("vthread starve child: " + t);
-            t.printStackTrace();
-            status = 1;
-        }
-        System.out.flush();
-        System.exit(status);
+        });
     }
 
     /** What one rep shares between A, B and main. */
