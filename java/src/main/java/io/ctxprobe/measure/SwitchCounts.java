@@ -38,11 +38,6 @@ public record SwitchCounts(String task, Long perfSwitches, Long perfMigrations, 
         return out;
     }
 
-    /** Getrusage's voluntary + involuntary switches, summed over tasks (perf ignored). */
-    public static long totalRusageSwitches(List<SwitchCounts> tasks) {
-        return tasks.stream().mapToLong(t -> t.voluntary + t.involuntary).sum();
-    }
-
     /** Perf's context switches summed over tasks, or null when any task lacks them. */
     public static Long totalPerfSwitches(List<SwitchCounts> tasks) {
         long sum = 0;

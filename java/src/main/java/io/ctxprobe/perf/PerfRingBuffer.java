@@ -90,10 +90,6 @@ public final class PerfRingBuffer implements AutoCloseable {
         U64.setRelease(mapping, DATA_TAIL, tail);
     }
 
-    public long dataSize() {
-        return data.byteSize();
-    }
-
     @Override
     public void close() {
         if (!closed) {

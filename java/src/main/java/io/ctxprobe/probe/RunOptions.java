@@ -79,14 +79,6 @@ public record RunOptions(CpuSet cpus, Set<Placement> placements, List<String> me
         return Math.min(measuredBatches(), 5);
     }
 
-    public RunOptions withCounters(List<String> names) {
-        return new RunOptions(cpus, placements, mechanisms, quick, batches, names, retryDisturbed);
-    }
-
-    public RunOptions withRetryDisturbed(int times) {
-        return new RunOptions(cpus, placements, mechanisms, quick, batches, counters, times);
-    }
-
     /** How long one case may take, extensions included (measured from its start). */
     public long caseDeadlineNs() {
         return quick ? QUICK_CASE_DEADLINE_NS : DEFAULT_CASE_DEADLINE_NS;
