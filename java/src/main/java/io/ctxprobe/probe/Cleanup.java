@@ -107,7 +107,7 @@ public final class Cleanup {
 
     private static void abortQuietly(Registration r) {
         try {
-            r.abort.run();
+            r.abort();
         } catch (RuntimeException e) {
             System.err.println("ctxprobe: could not abort " + r.what + ": " + e.getMessage());
         }
@@ -121,14 +121,28 @@ public final class Cleanup {
     public final class Registration implements AutoCloseable {
         private final String what;
         private final Runnable abort;
+        private boolean closed;
 
         private Registration(String what, Runnable abort) {
             this.what = what;
             this.abort = abort;
         }
 
+        /**
+         * Runs the abort action unless the registration is closed. Abort and close exclude each
+         * other, so an owner that closes its registration before freeing the thing (try-with-resources
+         * lists the thing first) never has it aborted after the free: the Ctrl-C hook, a watchdog and
+         * the owner may race, and an abort of a freed native object is a use after free.
+         */
+        public synchronized void abort() {
+            if (!closed) abort.run();
+        }
+
         @Override
         public void close() {
+            synchronized (this) {
+                closed = true;   // waits for an abort in flight to return
+            }
             remove(this);
         }
     }

@@ -35,4 +35,38 @@ class CleanupTest {
         assertEquals(List.of("late"), aborted);
         assertEquals(true, cleanup.stopped());
     }
+
+    @Test
+    void anAbortInFlightHoldsOffTheFreeAndNoneRunsAfterTheClose() throws Exception {
+        Cleanup cleanup = new Cleanup();
+        java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger usesAfterFree = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch inAbort = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Cleanup.Registration r = cleanup.register("native thing", () -> {
+            inAbort.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (freed.get()) usesAfterFree.incrementAndGet();
+        });
+        Thread hook = new Thread(cleanup::abortAll);   // the Ctrl-C hook
+        hook.start();
+        inAbort.await();
+        Thread owner = new Thread(() -> {   // the probe: close the registration, then free the thing
+            r.close();
+            freed.set(true);
+        });
+        owner.start();
+        while (owner.getState() != Thread.State.BLOCKED) Thread.onSpinWait();
+        assertEquals(false, freed.get(), "the close waits for the abort in flight");
+        release.countDown();
+        hook.join();
+        owner.join();
+        r.abort();   // a watchdog firing late
+        assertEquals(0, usesAfterFree.get(), "no abort reached the freed thing");
+        assertEquals(true, freed.get());
+    }
 }

@@ -240,8 +240,8 @@ public final class FootprintProbe implements Probe {
                 if (code != NativeFootprint.Kind.PROCESS) batch.primaryBytes = (during.vmRss() - before.vmRss()) * 1024;
                 return batch;
             } finally {
+                reg.close();   // first: no abort may reach the set once it is freed
                 set.close();
-                reg.close();
             }
         }
 

@@ -134,10 +134,10 @@ public final class TlbSwitchProbe implements Probe {
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .daemon().name("ctxprobe-deadline").factory());
         try (NativeTlb.SwitchControl control = NativeTlb.SwitchControl.create();
-             Cleanup.Registration _ = ctx.cleanup().register(ID + " " + caseId, control::abort)) {
+             Cleanup.Registration reg = ctx.cleanup().register(ID + " " + caseId, control::abort)) {
             watchdog.schedule(() -> {
                 late.set(true);
-                control.abort();
+                reg.abort();   // through the registration: never after the control is freed
             }, deadlineMs, TimeUnit.MILLISECONDS);
             int rc = control.run(e.code(), packed, w, plan.warmup(), plan.batches(), passes, wall);
             if (rc < 0 && Errno.name(-rc).equals("EPIPE")) {
